@@ -1,0 +1,37 @@
+//! One small 4-lane f32 vector trait with two implementations: `Simd128` (wasm32 with
+//! `+simd128`) and `Scalar` (a plain array, everywhere). Kernels are written once, generic over
+//! `F32x4`; `Fast` names the best implementation for the target being compiled.
+
+mod scalar;
+pub use scalar::Scalar;
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd128;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub use simd128::Simd128;
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub type Fast = Simd128;
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+pub type Fast = Scalar;
+
+pub mod peak;
+
+pub trait F32x4: Copy {
+    fn splat(x: f32) -> Self;
+    /// # Safety
+    /// `p` must point to 4 readable f32 (no alignment needed).
+    unsafe fn load(p: *const f32) -> Self;
+    /// # Safety
+    /// `p` must point to 1 readable f32.
+    unsafe fn load_splat(p: *const f32) -> Self;
+    /// # Safety
+    /// `p` must point to 4 writable f32 (no alignment needed).
+    unsafe fn store(self, p: *mut f32);
+    fn add(self, o: Self) -> Self;
+    fn mul(self, o: Self) -> Self;
+    /// Lane-wise min/max that propagate NaN.
+    fn min(self, o: Self) -> Self;
+    fn max(self, o: Self) -> Self;
+    fn to_array(self) -> [f32; 4];
+}

@@ -1,0 +1,49 @@
+use super::F32x4;
+use core::arch::wasm32::*;
+
+#[derive(Clone, Copy)]
+pub struct Simd128(pub v128);
+
+impl F32x4 for Simd128 {
+    #[inline(always)]
+    fn splat(x: f32) -> Self {
+        Simd128(f32x4_splat(x))
+    }
+    #[inline(always)]
+    unsafe fn load(p: *const f32) -> Self {
+        Simd128(v128_load(p as *const v128))
+    }
+    #[inline(always)]
+    unsafe fn load_splat(p: *const f32) -> Self {
+        Simd128(v128_load32_splat(p as *const u32))
+    }
+    #[inline(always)]
+    unsafe fn store(self, p: *mut f32) {
+        v128_store(p as *mut v128, self.0)
+    }
+    #[inline(always)]
+    fn add(self, o: Self) -> Self {
+        Simd128(f32x4_add(self.0, o.0))
+    }
+    #[inline(always)]
+    fn mul(self, o: Self) -> Self {
+        Simd128(f32x4_mul(self.0, o.0))
+    }
+    #[inline(always)]
+    fn min(self, o: Self) -> Self {
+        Simd128(f32x4_min(self.0, o.0))
+    }
+    #[inline(always)]
+    fn max(self, o: Self) -> Self {
+        Simd128(f32x4_max(self.0, o.0))
+    }
+    #[inline(always)]
+    fn to_array(self) -> [f32; 4] {
+        [
+            f32x4_extract_lane::<0>(self.0),
+            f32x4_extract_lane::<1>(self.0),
+            f32x4_extract_lane::<2>(self.0),
+            f32x4_extract_lane::<3>(self.0),
+        ]
+    }
+}

@@ -1,0 +1,304 @@
+//! The WebAssembly module: plain-number exports over convkit-kernels. No math here.
+//!
+//! ABI: every pointer is a u32 offset into linear memory. Ops with many settings take one
+//! `#[repr(C)]` call struct written into memory by the TypeScript side (see ts/core/abi.ts, which
+//! mirrors these layouts field by field). Exports return a status: 0 ok, 1 out of memory.
+//! Shapes are validated in TypeScript before any call; the asserts here are a last line.
+
+use convkit_kernels::conv::{conv2d_fwd, conv2d_indirection_len, Conv2dParams};
+use convkit_kernels::elementwise::{binary, clamp, Add, BinaryOp, Broadcast, Mul, MAX_RANK};
+use convkit_kernels::gemm::{gemm, pack_weights, packed_weights_len, Strides, GEMM_INDIRECTION_LEN};
+use convkit_kernels::reference::{conv2d_reference, gemm_reference};
+use convkit_kernels::simd::{peak, Fast};
+use convkit_kernels::Clamp;
+use std::alloc::{alloc as raw_alloc, dealloc, Layout};
+
+mod workspace;
+use workspace::{workspace, OutOfMemory};
+
+const OK: u32 = 0;
+const OUT_OF_MEMORY: u32 = 1;
+const ALIGN: usize = 16;
+
+fn status(r: Result<(), OutOfMemory>) -> u32 {
+    match r {
+        Ok(()) => OK,
+        Err(OutOfMemory) => OUT_OF_MEMORY,
+    }
+}
+
+/// Returns 0 when the allocation cannot be made (memory cannot grow); never traps.
+#[no_mangle]
+pub extern "C" fn alloc(bytes: usize) -> usize {
+    match Layout::from_size_align(bytes.max(1), ALIGN) {
+        // SAFETY: the layout has a non-zero size.
+        Ok(layout) => unsafe { raw_alloc(layout) as usize },
+        Err(_) => 0,
+    }
+}
+
+/// # Safety
+/// `ptr` came from `alloc(bytes)` with the same `bytes` and was not freed before.
+#[no_mangle]
+pub unsafe extern "C" fn free(ptr: usize, bytes: usize) {
+    if ptr != 0 {
+        dealloc(ptr as *mut u8, Layout::from_size_align_unchecked(bytes.max(1), ALIGN));
+    }
+}
+
+/// Bytes held by the reusable scratch space (packing and indirection buffers).
+#[no_mangle]
+pub extern "C" fn workspace_bytes() -> usize {
+    workspace().bytes()
+}
+
+#[no_mangle]
+pub extern "C" fn workspace_release() {
+    workspace().release()
+}
+
+unsafe fn slice<'a>(ptr: u32, len: usize) -> &'a [f32] {
+    if len == 0 {
+        &[]
+    } else {
+        std::slice::from_raw_parts(ptr as usize as *const f32, len)
+    }
+}
+
+unsafe fn slice_mut<'a>(ptr: u32, len: usize) -> &'a mut [f32] {
+    if len == 0 {
+        &mut []
+    } else {
+        std::slice::from_raw_parts_mut(ptr as usize as *mut f32, len)
+    }
+}
+
+unsafe fn optional<'a>(ptr: u32, len: usize) -> Option<&'a [f32]> {
+    if ptr == 0 {
+        None
+    } else {
+        Some(slice(ptr, len))
+    }
+}
+
+/// C[b] = clamp(bias + op(A[b]) · op(B[b])) for b in 0..batch; the transposes are in the strides.
+#[repr(C)]
+pub struct GemmCall {
+    pub batch: u32,
+    pub m: u32,
+    pub n: u32,
+    pub k: u32,
+    pub a: u32,
+    pub a_row_stride: u32,
+    pub a_col_stride: u32,
+    pub a_batch_stride: u32,
+    pub b: u32,
+    pub b_row_stride: u32,
+    pub b_col_stride: u32,
+    pub b_batch_stride: u32,
+    pub bias: u32,
+    pub c: u32,
+    pub clamp_min: f32,
+    pub clamp_max: f32,
+}
+
+impl GemmCall {
+    fn dims(&self) -> (usize, usize, usize) {
+        (self.m as usize, self.n as usize, self.k as usize)
+    }
+    fn a_strides(&self) -> Strides {
+        Strides { row: self.a_row_stride as usize, col: self.a_col_stride as usize }
+    }
+    fn b_strides(&self) -> Strides {
+        Strides { row: self.b_row_stride as usize, col: self.b_col_stride as usize }
+    }
+    fn clamp(&self) -> Clamp {
+        Clamp { min: self.clamp_min, max: self.clamp_max }
+    }
+    fn span(rows: usize, cols: usize, s: Strides) -> usize {
+        if rows == 0 || cols == 0 {
+            0
+        } else {
+            (rows - 1) * s.row + (cols - 1) * s.col + 1
+        }
+    }
+    unsafe fn a(&self, item: usize) -> &[f32] {
+        let (m, _, k) = self.dims();
+        slice(self.a + 4 * (item as u32 * self.a_batch_stride), Self::span(m, k, self.a_strides()))
+    }
+    unsafe fn b(&self, item: usize) -> &[f32] {
+        let (_, n, k) = self.dims();
+        slice(self.b + 4 * (item as u32 * self.b_batch_stride), Self::span(k, n, self.b_strides()))
+    }
+    unsafe fn c(&self, item: usize) -> &mut [f32] {
+        let (m, n, _) = self.dims();
+        slice_mut(self.c + 4 * (item * m * n) as u32, m * n)
+    }
+    unsafe fn bias(&self) -> Option<&[f32]> {
+        optional(self.bias, self.n as usize)
+    }
+}
+
+/// # Safety
+/// `call` points to a GemmCall whose buffers are valid for the sizes it states.
+#[no_mangle]
+pub unsafe extern "C" fn gemm_f32(call: *const GemmCall) -> u32 {
+    let call = &*call;
+    let (m, n, k) = call.dims();
+    let ws = workspace();
+    status((|| {
+        let rows_contiguous = call.a_col_stride == 1;
+        ws.reserve(packed_weights_len(k, n) + if rows_contiguous { 0 } else { m * k }, GEMM_INDIRECTION_LEN, 0)?;
+        for item in 0..call.batch as usize {
+            let (packed, a_copy, rows, _) = ws.split(packed_weights_len(k, n), if rows_contiguous { 0 } else { m * k });
+            pack_weights(k, n, call.b(item), call.b_strides(), call.bias(), packed);
+            let a = call.a(item);
+            let (a, a_stride) = if rows_contiguous {
+                (a, call.a_row_stride as usize)
+            } else {
+                copy_rows(m, k, a, call.a_strides(), a_copy);
+                (&*a_copy, k)
+            };
+            gemm::<Fast>(m, n, k, a, a_stride, packed, call.c(item), n, call.clamp(), rows);
+        }
+        Ok(())
+    })())
+}
+
+fn copy_rows(m: usize, k: usize, a: &[f32], s: Strides, out: &mut [f32]) {
+    for i in 0..m {
+        for kk in 0..k {
+            out[i * k + kk] = a[i * s.row + kk * s.col];
+        }
+    }
+}
+
+/// # Safety
+/// As `gemm_f32`.
+#[no_mangle]
+pub unsafe extern "C" fn gemm_f32_reference(call: *const GemmCall) -> u32 {
+    let call = &*call;
+    let (m, n, k) = call.dims();
+    for item in 0..call.batch as usize {
+        gemm_reference(m, n, k, call.a(item), call.a_strides(), call.b(item), call.b_strides(), call.bias(), call.clamp(), call.c(item));
+    }
+    OK
+}
+
+#[repr(C)]
+pub struct Conv2dCall {
+    pub params: Conv2dParams,
+    pub x: u32,
+    pub filter: u32,
+    pub bias: u32,
+    pub y: u32,
+    pub clamp_min: f32,
+    pub clamp_max: f32,
+}
+
+impl Conv2dCall {
+    unsafe fn buffers(&self) -> (&[f32], &[f32], Option<&[f32]>, &mut [f32]) {
+        let p = &self.params;
+        (
+            slice(self.x, p.input_len()),
+            slice(self.filter, p.filter_len()),
+            optional(self.bias, p.out_c as usize),
+            slice_mut(self.y, p.output_len()),
+        )
+    }
+    fn clamp(&self) -> Clamp {
+        Clamp { min: self.clamp_min, max: self.clamp_max }
+    }
+}
+
+/// # Safety
+/// `call` points to a Conv2dCall whose buffers are valid for the sizes its params state.
+#[no_mangle]
+pub unsafe extern "C" fn conv2d_f32(call: *const Conv2dCall) -> u32 {
+    let call = &*call;
+    let p = &call.params;
+    let (x, filter, bias, y) = call.buffers();
+    let (k, n) = (p.taps() * p.in_c as usize, p.out_c as usize);
+    let ws = workspace();
+    status((|| {
+        if p.is_pointwise() {
+            ws.reserve(packed_weights_len(k, n), GEMM_INDIRECTION_LEN, 0)?;
+            let (packed, _, rows, _) = ws.split(packed_weights_len(k, n), 0);
+            pack_weights(k, n, filter, Strides::row_major(n), bias, packed);
+            gemm::<Fast>(p.output_pixels(), n, k, x, k, packed, y, n, call.clamp(), rows);
+        } else {
+            ws.reserve(packed_weights_len(k, n), conv2d_indirection_len(p), p.in_c as usize)?;
+            let (packed, _, indirection, zeros) = ws.split(packed_weights_len(k, n), 0);
+            pack_weights(k, n, filter, Strides::row_major(n), bias, packed);
+            conv2d_fwd::<Fast>(p, x, packed, y, call.clamp(), zeros, indirection);
+        }
+        Ok(())
+    })())
+}
+
+/// # Safety
+/// As `conv2d_f32`.
+#[no_mangle]
+pub unsafe extern "C" fn conv2d_f32_reference(call: *const Conv2dCall) -> u32 {
+    let call = &*call;
+    let (x, filter, bias, y) = call.buffers();
+    conv2d_reference(&call.params, x, filter, bias, call.clamp(), y);
+    OK
+}
+
+#[repr(C)]
+pub struct BinaryCall {
+    pub rank: u32,
+    pub shape: [u32; MAX_RANK],
+    pub a_strides: [u32; MAX_RANK],
+    pub b_strides: [u32; MAX_RANK],
+    pub a: u32,
+    pub a_len: u32,
+    pub b: u32,
+    pub b_len: u32,
+    pub out: u32,
+}
+
+unsafe fn binary_call<Op: BinaryOp>(call: *const BinaryCall) -> u32 {
+    let call = &*call;
+    let rank = call.rank as usize;
+    let widen = |v: &[u32]| v[..rank].iter().map(|&d| d as usize).collect::<Vec<_>>();
+    let space = Broadcast { shape: widen(&call.shape), a_strides: widen(&call.a_strides), b_strides: widen(&call.b_strides) };
+    let out = slice_mut(call.out, space.len());
+    binary::<Fast, Op>(&space, slice(call.a, call.a_len as usize), slice(call.b, call.b_len as usize), out);
+    OK
+}
+
+/// # Safety
+/// `call` points to a BinaryCall whose buffers are valid for the sizes it states.
+#[no_mangle]
+pub unsafe extern "C" fn add_f32(call: *const BinaryCall) -> u32 {
+    binary_call::<Add>(call)
+}
+
+/// # Safety
+/// As `add_f32`.
+#[no_mangle]
+pub unsafe extern "C" fn mul_f32(call: *const BinaryCall) -> u32 {
+    binary_call::<Mul>(call)
+}
+
+/// # Safety
+/// `x` and `y` hold `len` f32 each (they may be the same buffer).
+#[no_mangle]
+pub unsafe extern "C" fn clamp_f32(x: u32, y: u32, len: usize, min: f32, max: f32) -> u32 {
+    let y = slice_mut(y, len);
+    let x = slice(x, len);
+    clamp::<Fast>(x, y, Clamp { min, max });
+    OK
+}
+
+#[no_mangle]
+pub extern "C" fn peak_probe(iterations: u32, seed: f32) -> f32 {
+    peak::peak_probe::<Fast>(iterations, seed)
+}
+
+#[no_mangle]
+pub extern "C" fn peak_probe_flops_per_iteration() -> u32 {
+    peak::PEAK_PROBE_FLOPS_PER_ITERATION as u32
+}

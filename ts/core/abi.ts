@@ -1,0 +1,46 @@
+// Call structs, field by field as the #[repr(C)] structs in crates/wasm/src/lib.rs and
+// crates/kernels/src/conv/mod.rs declare them. Every field is 4 bytes: u32 or f32.
+import type { Heap } from './heap.js';
+
+type FieldType = 'u32' | 'f32' | readonly ['u32', number];
+type Fields = readonly (readonly [string, FieldType])[];
+type Values<F extends Fields> = { [E in F[number] as E[0]]: E[1] extends 'u32' | 'f32' ? number : readonly number[] };
+
+function struct<const F extends Fields>(fields: F) {
+  const isFloat: boolean[] = [];
+  for (const [, type] of fields) {
+    if (typeof type === 'string') isFloat.push(type === 'f32');
+    else for (let i = 0; i < type[1]; i++) isFloat.push(false);
+  }
+  return (heap: Heap, values: Values<F>): number => {
+    const words: number[] = [];
+    for (const [name, type] of fields) {
+      const value = (values as Record<string, number | readonly number[]>)[name]!;
+      if (typeof type === 'string') words.push(value as number);
+      else for (let i = 0; i < type[1]; i++) words.push((value as readonly number[])[i] ?? 0);
+    }
+    return heap.writeCall(words, isFloat);
+  };
+}
+
+export const MAX_RANK = 8;
+
+export const gemmCall = struct([
+  ['batch', 'u32'], ['m', 'u32'], ['n', 'u32'], ['k', 'u32'],
+  ['a', 'u32'], ['aRowStride', 'u32'], ['aColStride', 'u32'], ['aBatchStride', 'u32'],
+  ['b', 'u32'], ['bRowStride', 'u32'], ['bColStride', 'u32'], ['bBatchStride', 'u32'],
+  ['bias', 'u32'], ['c', 'u32'], ['clampMin', 'f32'], ['clampMax', 'f32'],
+] as const);
+
+export const conv2dCall = struct([
+  ['batch', 'u32'], ['inH', 'u32'], ['inW', 'u32'], ['inC', 'u32'],
+  ['outH', 'u32'], ['outW', 'u32'], ['outC', 'u32'], ['kernelH', 'u32'], ['kernelW', 'u32'],
+  ['strideH', 'u32'], ['strideW', 'u32'], ['dilationH', 'u32'], ['dilationW', 'u32'],
+  ['padTop', 'u32'], ['padLeft', 'u32'],
+  ['x', 'u32'], ['filter', 'u32'], ['bias', 'u32'], ['y', 'u32'], ['clampMin', 'f32'], ['clampMax', 'f32'],
+] as const);
+
+export const binaryCall = struct([
+  ['rank', 'u32'], ['shape', ['u32', MAX_RANK]], ['aStrides', ['u32', MAX_RANK]], ['bStrides', ['u32', MAX_RANK]],
+  ['a', 'u32'], ['aLen', 'u32'], ['b', 'u32'], ['bLen', 'u32'], ['out', 'u32'],
+] as const);

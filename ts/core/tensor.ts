@@ -1,0 +1,251 @@
+// Tensor: a shape, a dtype and storage in wasm memory. Ownership is explicit: dispose() frees at
+// once, tidy() frees what a function made and did not return; a FinalizationRegistry frees what
+// was dropped unreachable, as a safety net only.
+import { DisposedError, DTypeError, ShapeError, ValueError, expectation, formatShape } from './errors.js';
+import { getHeap } from './wasm.js';
+
+export type DType = 'float32' | 'int32';
+export type TypedArray = Float32Array | Int32Array;
+export type Shape = readonly number[];
+
+const BYTES_PER_ELEMENT = 4;
+
+interface Storage {
+  ptr: number;
+  bytes: number;
+}
+
+const live = { tensors: 0, bytes: 0 };
+const scopes: Set<Tensor>[] = [];
+
+function release(storage: Storage): void {
+  getHeap('dispose').free(storage.ptr, storage.bytes);
+  live.tensors -= 1;
+  live.bytes -= storage.bytes;
+}
+
+const collected = new FinalizationRegistry<Storage>(release);
+
+export function sizeOf(shape: Shape): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+export class Tensor {
+  readonly shape: Shape;
+  readonly dtype: DType;
+  readonly size: number;
+  private storage: Storage | null;
+
+  /** Allocates uninitialised storage; ops fill it. Use tensor(), zeros() ... to make tensors. */
+  constructor(shape: Shape, dtype: DType, op = 'tensor') {
+    validateShape(op, 'shape', shape);
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+    this.size = sizeOf(shape);
+    const bytes = this.size * BYTES_PER_ELEMENT;
+    this.storage = { ptr: getHeap(op).alloc(bytes, op), bytes };
+    live.tensors += 1;
+    live.bytes += bytes;
+    collected.register(this, this.storage, this);
+    scopes[scopes.length - 1]?.add(this);
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  get isDisposed(): boolean {
+    return this.storage === null;
+  }
+
+  /** The byte offset of the data in wasm memory, for ops. Throws if disposed. */
+  pointer(op: string, argument: string): number {
+    if (!this.storage) throw new DisposedError(op, `argument '${argument}' is a disposed tensor of shape ${formatShape(this.shape)}`);
+    return this.storage.ptr;
+  }
+
+  /** A copy of the values. */
+  dataSync(): TypedArray {
+    const heap = getHeap('dataSync');
+    const ptr = this.pointer('dataSync', 'this');
+    const view = this.dtype === 'float32' ? heap.f32(ptr, this.size) : heap.i32(ptr, this.size);
+    return view.slice();
+  }
+
+  async data(): Promise<TypedArray> {
+    return this.dataSync();
+  }
+
+  dispose(): void {
+    if (!this.storage) return;
+    collected.unregister(this);
+    release(this.storage);
+    this.storage = null;
+    for (const scope of scopes) scope.delete(this);
+  }
+
+  toString(): string {
+    return `Tensor(${formatShape(this.shape)}, ${this.dtype}${this.isDisposed ? ', disposed' : ''})`;
+  }
+}
+
+function validateShape(op: string, argument: string, shape: Shape): void {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new ShapeError(op, expectation(argument, 'an array of non-negative integers', JSON.stringify(shape)));
+  }
+}
+
+function validateDType(op: string, dtype: unknown): DType {
+  if (dtype !== 'float32' && dtype !== 'int32') {
+    throw new DTypeError(op, expectation('dtype', "'float32' or 'int32'", String(dtype)));
+  }
+  return dtype;
+}
+
+type Nested = number | readonly Nested[];
+
+function inferShape(values: Nested): number[] {
+  const shape: number[] = [];
+  let level: Nested = values;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    level = level[0] as Nested;
+  }
+  return shape;
+}
+
+/** Writes values into a fresh tensor's storage. */
+function fill(t: Tensor, values: ArrayLike<number>): Tensor {
+  const heap = getHeap('tensor');
+  const ptr = t.pointer('tensor', 'values');
+  (t.dtype === 'float32' ? heap.f32(ptr, t.size) : heap.i32(ptr, t.size)).set(values);
+  return t;
+}
+
+/**
+ * A tensor from values: a flat array or typed array with a shape, or nested arrays whose nesting
+ * gives the shape. float32 unless a dtype is given (an Int32Array implies 'int32').
+ */
+export function tensor(values: Nested | TypedArray, shape?: Shape, dtype?: DType): Tensor {
+  const op = 'tensor';
+  const type = validateDType(op, dtype ?? (values instanceof Int32Array ? 'int32' : 'float32'));
+  const flat: ArrayLike<number> =
+    ArrayBuffer.isView(values) ? values : Array.isArray(values) ? (values as unknown[]).flat(Infinity) as number[] : [values as number];
+  const finalShape = shape ?? (ArrayBuffer.isView(values) ? [values.length] : inferShape(values as Nested));
+  validateShape(op, 'shape', finalShape);
+  if (sizeOf(finalShape) !== flat.length) {
+    throw new ShapeError(op, expectation('values', `${sizeOf(finalShape)} values for shape ${formatShape(finalShape)}`, `${flat.length}`));
+  }
+  for (let i = 0; i < flat.length; i++) {
+    if (typeof flat[i] !== 'number') throw new ValueError(op, expectation('values', 'numbers', `${typeof flat[i]} at index ${i}`));
+  }
+  return fill(new Tensor(finalShape, type, op), flat);
+}
+
+export function full(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
+  const t = new Tensor(shape, validateDType('full', dtype), 'full');
+  const heap = getHeap('full');
+  const ptr = t.pointer('full', 'shape');
+  (t.dtype === 'float32' ? heap.f32(ptr, t.size) : heap.i32(ptr, t.size)).fill(value);
+  return t;
+}
+
+export function zeros(shape: Shape, dtype: DType = 'float32'): Tensor {
+  return full(shape, 0, dtype);
+}
+
+export function ones(shape: Shape, dtype: DType = 'float32'): Tensor {
+  return full(shape, 1, dtype);
+}
+
+/** mulberry32: a small, fast, seedable generator of uniform floats in [0, 1). */
+export function uniformGenerator(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface RandomNormalOptions {
+  mean?: number;
+  stddev?: number;
+  /** Same seed, same values, in every runtime. Default: Math.random. */
+  seed?: number;
+}
+
+export function randomNormal(shape: Shape, options: RandomNormalOptions = {}): Tensor {
+  const { mean = 0, stddev = 1, seed } = options;
+  const uniform = seed === undefined ? Math.random : uniformGenerator(seed);
+  validateShape('randomNormal', 'shape', shape);
+  const values = new Float32Array(sizeOf(shape));
+  for (let i = 0; i < values.length; i += 2) {
+    // Box-Muller: two independent normals from two uniforms.
+    const r = Math.sqrt(-2 * Math.log(1 - uniform()));
+    const theta = 2 * Math.PI * uniform();
+    values[i] = mean + stddev * r * Math.cos(theta);
+    if (i + 1 < values.length) values[i + 1] = mean + stddev * r * Math.sin(theta);
+  }
+  return tensor(values, shape);
+}
+
+export interface MemoryInfo {
+  /** Tensors allocated and not yet disposed. */
+  numTensors: number;
+  /** Bytes held by those tensors. */
+  numBytes: number;
+  /** Size of the wasm linear memory (it grows, it never shrinks). */
+  wasmBytes: number;
+}
+
+export function memory(): MemoryInfo {
+  return { numTensors: live.tensors, numBytes: live.bytes, wasmBytes: getHeap('memory').memoryBytes };
+}
+
+type TensorContainer = Tensor | void | undefined | null | number | string | boolean | readonly TensorContainer[] | { [key: string]: TensorContainer };
+
+function collectTensors(value: unknown, into: Set<Tensor>): void {
+  if (value instanceof Tensor) into.add(value);
+  else if (Array.isArray(value)) for (const v of value) collectTensors(v, into);
+  else if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value)) collectTensors(v, into);
+  }
+}
+
+/**
+ * Runs fn and disposes every tensor it created except those it returns (a tensor, or arrays and
+ * plain objects of tensors) and those passed to keep(). Returned tensors belong to the outer scope.
+ */
+export function tidy<T extends TensorContainer>(fn: () => T): T {
+  const scope = new Set<Tensor>();
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } catch (error) {
+    scopes.pop();
+    for (const t of scope) t.dispose();
+    throw error;
+  }
+  scopes.pop();
+  if (result && typeof (result as { then?: unknown }).then === 'function') {
+    for (const t of scope) t.dispose();
+    throw new ValueError('tidy', expectation('fn', 'a synchronous function', 'a function that returned a Promise'));
+  }
+  const kept = new Set<Tensor>();
+  collectTensors(result, kept);
+  for (const t of scope) {
+    if (kept.has(t)) scopes[scopes.length - 1]?.add(t);
+    else t.dispose();
+  }
+  return result;
+}
+
+/** Exempts a tensor from the enclosing tidy() scopes. */
+export function keep<T extends Tensor>(t: T): T {
+  for (const scope of scopes) scope.delete(t);
+  return t;
+}

@@ -1,0 +1,26 @@
+// Element-wise activations, and the clamp each one becomes when fused into a kernel's epilogue.
+import { ValueError, expectation } from '../core/errors.js';
+import { Tensor } from '../core/tensor.js';
+import { launch } from './kernel.js';
+import { checkTensor } from './validate.js';
+
+export type FusedActivation = 'linear' | 'relu';
+
+export function activationClamp(op: string, activation: FusedActivation | undefined): { clampMin: number; clampMax: number } {
+  switch (activation ?? 'linear') {
+    case 'linear':
+      return { clampMin: -Infinity, clampMax: Infinity };
+    case 'relu':
+      return { clampMin: 0, clampMax: Infinity };
+    default:
+      throw new ValueError(op, expectation('activation', "'linear' or 'relu'", JSON.stringify(activation)));
+  }
+}
+
+/** max(x, 0); NaN stays NaN. */
+export function relu(x: Tensor): Tensor {
+  const op = 'relu';
+  checkTensor(op, 'x', x);
+  const y = new Tensor(x.shape, 'float32', op);
+  return launch(op, y, (heap) => heap.kernels.clamp_f32(x.pointer(op, 'x'), y.pointer(op, 'y'), x.size, 0, Infinity));
+}
