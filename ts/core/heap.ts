@@ -19,7 +19,8 @@ export class Heap {
   /** Allocates `bytes` (16-byte aligned); 0 bytes gives the null offset and allocates nothing. */
   alloc(bytes: number, op: string): number {
     if (bytes === 0) return 0;
-    const ptr = bytes <= 0xffff_ffff ? this.kernels.alloc(bytes) : 0;
+    // Offsets past 2 GiB come back as negative i32: read them unsigned.
+    const ptr = bytes <= 0xffff_ffff ? this.kernels.alloc(bytes) >>> 0 : 0;
     if (ptr === 0) {
       throw new OutOfMemoryError(op, `could not allocate ${bytes} bytes (wasm memory is ${this.memoryBytes} bytes)`);
     }

@@ -142,20 +142,24 @@ export function tensor(values: Nested | TypedArray, shape?: Shape, dtype?: DType
   return fill(new Tensor(finalShape, type, op), flat);
 }
 
-export function full(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
-  const t = new Tensor(shape, validateDType('full', dtype), 'full');
-  const heap = getHeap('full');
-  const ptr = t.pointer('full', 'shape');
+function filled(op: string, shape: Shape, value: number, dtype: DType): Tensor {
+  const t = new Tensor(shape, validateDType(op, dtype), op);
+  const heap = getHeap(op);
+  const ptr = t.pointer(op, 'shape');
   (t.dtype === 'float32' ? heap.f32(ptr, t.size) : heap.i32(ptr, t.size)).fill(value);
   return t;
 }
 
+export function full(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
+  return filled('full', shape, value, dtype);
+}
+
 export function zeros(shape: Shape, dtype: DType = 'float32'): Tensor {
-  return full(shape, 0, dtype);
+  return filled('zeros', shape, 0, dtype);
 }
 
 export function ones(shape: Shape, dtype: DType = 'float32'): Tensor {
-  return full(shape, 1, dtype);
+  return filled('ones', shape, 1, dtype);
 }
 
 /** mulberry32: a small, fast, seedable generator of uniform floats in [0, 1). */
@@ -205,8 +209,6 @@ export function memory(): MemoryInfo {
   return { numTensors: live.tensors, numBytes: live.bytes, wasmBytes: getHeap('memory').memoryBytes };
 }
 
-type TensorContainer = Tensor | void | undefined | null | number | string | boolean | readonly TensorContainer[] | { [key: string]: TensorContainer };
-
 function collectTensors(value: unknown, into: Set<Tensor>): void {
   if (value instanceof Tensor) into.add(value);
   else if (Array.isArray(value)) for (const v of value) collectTensors(v, into);
@@ -216,10 +218,11 @@ function collectTensors(value: unknown, into: Set<Tensor>): void {
 }
 
 /**
- * Runs fn and disposes every tensor it created except those it returns (a tensor, or arrays and
- * plain objects of tensors) and those passed to keep(). Returned tensors belong to the outer scope.
+ * Runs fn and disposes every tensor it created except those it returns (a tensor, or tensors
+ * inside returned arrays and plain objects) and those passed to keep(). Returned tensors belong
+ * to the enclosing scope. fn must be synchronous.
  */
-export function tidy<T extends TensorContainer>(fn: () => T): T {
+export function tidy<T>(fn: () => T): T {
   const scope = new Set<Tensor>();
   scopes.push(scope);
   let result: T;

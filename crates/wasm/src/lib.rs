@@ -122,19 +122,19 @@ impl GemmCall {
             (rows - 1) * s.row + (cols - 1) * s.col + 1
         }
     }
-    unsafe fn a(&self, item: usize) -> &[f32] {
+    unsafe fn a<'a>(&self, item: usize) -> &'a [f32] {
         let (m, _, k) = self.dims();
         slice(self.a + 4 * (item as u32 * self.a_batch_stride), Self::span(m, k, self.a_strides()))
     }
-    unsafe fn b(&self, item: usize) -> &[f32] {
+    unsafe fn b<'a>(&self, item: usize) -> &'a [f32] {
         let (_, n, k) = self.dims();
         slice(self.b + 4 * (item as u32 * self.b_batch_stride), Self::span(k, n, self.b_strides()))
     }
-    unsafe fn c(&self, item: usize) -> &mut [f32] {
+    unsafe fn c<'a>(&self, item: usize) -> &'a mut [f32] {
         let (m, n, _) = self.dims();
         slice_mut(self.c + 4 * (item * m * n) as u32, m * n)
     }
-    unsafe fn bias(&self) -> Option<&[f32]> {
+    unsafe fn bias<'a>(&self) -> Option<&'a [f32]> {
         optional(self.bias, self.n as usize)
     }
 }
@@ -196,15 +196,23 @@ pub struct Conv2dCall {
     pub clamp_max: f32,
 }
 
+/// The memory a Conv2dCall points at. Lifetimes are the caller's promise, not tied to the call.
+struct Conv2dBuffers<'a> {
+    x: &'a [f32],
+    filter: &'a [f32],
+    bias: Option<&'a [f32]>,
+    y: &'a mut [f32],
+}
+
 impl Conv2dCall {
-    unsafe fn buffers(&self) -> (&[f32], &[f32], Option<&[f32]>, &mut [f32]) {
+    unsafe fn buffers<'a>(&self) -> Conv2dBuffers<'a> {
         let p = &self.params;
-        (
-            slice(self.x, p.input_len()),
-            slice(self.filter, p.filter_len()),
-            optional(self.bias, p.out_c as usize),
-            slice_mut(self.y, p.output_len()),
-        )
+        Conv2dBuffers {
+            x: slice(self.x, p.input_len()),
+            filter: slice(self.filter, p.filter_len()),
+            bias: optional(self.bias, p.out_c as usize),
+            y: slice_mut(self.y, p.output_len()),
+        }
     }
     fn clamp(&self) -> Clamp {
         Clamp { min: self.clamp_min, max: self.clamp_max }
@@ -217,7 +225,7 @@ impl Conv2dCall {
 pub unsafe extern "C" fn conv2d_f32(call: *const Conv2dCall) -> u32 {
     let call = &*call;
     let p = &call.params;
-    let (x, filter, bias, y) = call.buffers();
+    let Conv2dBuffers { x, filter, bias, y } = call.buffers();
     let (k, n) = (p.taps() * p.in_c as usize, p.out_c as usize);
     let ws = workspace();
     status((|| {
@@ -241,7 +249,7 @@ pub unsafe extern "C" fn conv2d_f32(call: *const Conv2dCall) -> u32 {
 #[no_mangle]
 pub unsafe extern "C" fn conv2d_f32_reference(call: *const Conv2dCall) -> u32 {
     let call = &*call;
-    let (x, filter, bias, y) = call.buffers();
+    let Conv2dBuffers { x, filter, bias, y } = call.buffers();
     conv2d_reference(&call.params, x, filter, bias, call.clamp(), y);
     OK
 }

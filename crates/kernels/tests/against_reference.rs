@@ -1,0 +1,174 @@
+//! Native sweep of the fast kernels (here on the `Scalar` vector; the wasm build swaps in
+//! simd128 and is swept again by the vitest suite) against the naive references, across sizes
+//! below, at and above the 4x8 tile. Outputs are prefilled with NaN and guarded past the end.
+
+use convkit_kernels::conv::{conv2d_fwd, conv2d_indirection_len, Conv2dParams};
+use convkit_kernels::elementwise::{binary, clamp, Add, Broadcast, Mul};
+use convkit_kernels::gemm::{gemm, pack_weights, packed_weights_len, Strides, GEMM_INDIRECTION_LEN, NR};
+use convkit_kernels::reference::{binary_reference, conv2d_reference, gemm_reference};
+use convkit_kernels::simd::{peak, Fast};
+use convkit_kernels::Clamp;
+
+const GUARD: usize = 8;
+const SENTINEL: f32 = 12345.5;
+
+struct Lcg(u32);
+impl Lcg {
+    fn next(&mut self) -> f32 {
+        self.0 = self.0.wrapping_mul(1664525).wrapping_add(1013904223);
+        self.0 as f32 / 2f32.powi(31) - 1.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        ((self.next() + 1.0) / 2.0 * n as f32) as usize % n
+    }
+    fn values(&mut self, n: usize) -> Vec<f32> {
+        (0..n).map(|_| self.next()).collect()
+    }
+}
+
+fn prefilled(n: usize) -> Vec<f32> {
+    let mut v = vec![f32::NAN; n + GUARD];
+    v[n..].iter_mut().for_each(|x| *x = SENTINEL);
+    v
+}
+
+fn assert_close(label: &str, got: &[f32], reference: &[f32]) {
+    assert_eq!(got.len(), reference.len() + GUARD, "{}", label);
+    assert!(got[reference.len()..].iter().all(|&x| x == SENTINEL), "{}: wrote past the end", label);
+    for (i, (g, r)) in got.iter().zip(reference).enumerate() {
+        let ok = if r.is_nan() { g.is_nan() } else { (g - r).abs() <= 1e-4 + 1e-4 * r.abs() };
+        assert!(ok, "{}: index {} got {} expected {}", label, i, g, r);
+    }
+}
+
+const SIZES: [usize; 14] = [1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 17, 31, 64, 67];
+
+#[test]
+fn gemm_matches_reference() {
+    let mut rng = Lcg(7);
+    for case in 0..150 {
+        let (m, n, k) = (SIZES[rng.below(SIZES.len())], SIZES[rng.below(SIZES.len())], SIZES[rng.below(SIZES.len())]);
+        let transposed_b = case % 2 == 1;
+        let clamp = if case % 3 == 0 { Clamp::RELU } else { Clamp::NONE };
+        let (a, b, bias) = (rng.values(m * k), rng.values(k * n), rng.values(n));
+        let b_strides = if transposed_b { Strides::transposed(k) } else { Strides::row_major(n) };
+        let bias = if case % 4 < 2 { Some(&bias[..]) } else { None };
+
+        let mut packed = vec![f32::NAN; packed_weights_len(k, n)];
+        pack_weights(k, n, &b, b_strides, bias, &mut packed);
+        let mut rows = vec![std::ptr::null(); GEMM_INDIRECTION_LEN];
+        let mut fast = prefilled(m * n);
+        gemm::<Fast>(m, n, k, &a, k, &packed, &mut fast, n, clamp, &mut rows);
+
+        let mut reference = vec![0.0; m * n];
+        gemm_reference(m, n, k, &a, Strides::row_major(k), &b, b_strides, bias, clamp, &mut reference);
+        assert_close(&format!("gemm m={} n={} k={} case {}", m, n, k, case), &fast, &reference);
+    }
+}
+
+#[test]
+fn packed_weights_are_bias_then_k_rows_zero_padded() {
+    let (k, n) = (2, 3);
+    let b = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+    let mut packed = vec![f32::NAN; packed_weights_len(k, n)];
+    pack_weights(k, n, &b, Strides::row_major(n), Some(&[7.0, 8.0, 9.0]), &mut packed);
+    let mut expected = vec![0.0; NR * 3];
+    expected[..3].copy_from_slice(&[7.0, 8.0, 9.0]);
+    expected[NR..NR + 3].copy_from_slice(&[1.0, 2.0, 3.0]);
+    expected[2 * NR..2 * NR + 3].copy_from_slice(&[4.0, 5.0, 6.0]);
+    assert_eq!(packed, expected);
+}
+
+#[test]
+fn conv2d_matches_reference() {
+    let mut rng = Lcg(11);
+    for case in 0..120 {
+        let pointwise = case % 4 == 0;
+        let pick = |rng: &mut Lcg, lo: usize, hi: usize| lo + rng.below(hi - lo + 1);
+        let (kh, kw) = if pointwise { (1, 1) } else { (pick(&mut rng, 1, 5), pick(&mut rng, 1, 5)) };
+        let (sh, sw, dh, dw) = if pointwise { (1, 1, 1, 1) } else { (pick(&mut rng, 1, 3), pick(&mut rng, 1, 3), pick(&mut rng, 1, 2), pick(&mut rng, 1, 2)) };
+        let (pt, pl) = if pointwise { (0, 0) } else { (pick(&mut rng, 0, 2), pick(&mut rng, 0, 2)) };
+        let (batch, cin, cout) = (pick(&mut rng, 1, 3), pick(&mut rng, 1, 19), pick(&mut rng, 1, 21));
+        let h = dh * (kh - 1) + 1 + pick(&mut rng, 0, 9);
+        let w = dw * (kw - 1) + 1 + pick(&mut rng, 0, 9);
+        let p = Conv2dParams {
+            batch: batch as u32,
+            in_h: h as u32,
+            in_w: w as u32,
+            in_c: cin as u32,
+            out_h: ((h + pt - dh * (kh - 1) - 1) / sh + 1) as u32,
+            out_w: ((w + pl - dw * (kw - 1) - 1) / sw + 1) as u32,
+            out_c: cout as u32,
+            kernel_h: kh as u32,
+            kernel_w: kw as u32,
+            stride_h: sh as u32,
+            stride_w: sw as u32,
+            dilation_h: dh as u32,
+            dilation_w: dw as u32,
+            pad_top: pt as u32,
+            pad_left: pl as u32,
+        };
+        let (x, filter, bias) = (rng.values(p.input_len()), rng.values(p.filter_len()), rng.values(cout));
+        let k = kh * kw * cin;
+        let mut packed = vec![0.0; packed_weights_len(k, cout)];
+        pack_weights(k, cout, &filter, Strides::row_major(cout), Some(&bias), &mut packed);
+        let mut indirection = vec![std::ptr::null(); conv2d_indirection_len(&p)];
+        let zeros = vec![0.0; cin];
+        let mut fast = prefilled(p.output_len());
+        conv2d_fwd::<Fast>(&p, &x, &packed, &mut fast, Clamp::NONE, &zeros, &mut indirection);
+
+        let mut reference = vec![0.0; p.output_len()];
+        conv2d_reference(&p, &x, &filter, Some(&bias), Clamp::NONE, &mut reference);
+        assert_close(&format!("conv2d {:?}", p), &fast, &reference);
+    }
+}
+
+#[test]
+fn broadcast_coalesces_contiguous_dims() {
+    let same = Broadcast { shape: vec![2, 3, 4], a_strides: vec![12, 4, 1], b_strides: vec![12, 4, 1] };
+    assert_eq!(same.coalesced(), Broadcast { shape: vec![24], a_strides: vec![1], b_strides: vec![1] });
+    let bias = Broadcast { shape: vec![2, 3, 4], a_strides: vec![12, 4, 1], b_strides: vec![0, 0, 1] };
+    assert_eq!(bias.coalesced(), Broadcast { shape: vec![6, 4], a_strides: vec![4, 1], b_strides: vec![0, 1] });
+}
+
+#[test]
+fn binary_ops_match_reference() {
+    let mut rng = Lcg(5);
+    let spaces = [
+        Broadcast { shape: vec![37], a_strides: vec![1], b_strides: vec![1] },
+        Broadcast { shape: vec![3, 5, 7], a_strides: vec![35, 7, 1], b_strides: vec![0, 0, 1] },
+        Broadcast { shape: vec![4, 6], a_strides: vec![1, 0], b_strides: vec![0, 1] },
+        Broadcast { shape: vec![2, 9], a_strides: vec![0, 0], b_strides: vec![9, 1] },
+        Broadcast { shape: vec![5, 3], a_strides: vec![1, 5], b_strides: vec![3, 1] },
+    ];
+    for space in &spaces {
+        let a_len = space.shape.iter().zip(&space.a_strides).map(|(d, s)| (d - 1) * s).sum::<usize>() + 1;
+        let b_len = space.shape.iter().zip(&space.b_strides).map(|(d, s)| (d - 1) * s).sum::<usize>() + 1;
+        let (a, b) = (rng.values(a_len), rng.values(b_len));
+        let mut reference = vec![0.0; space.len()];
+        let mut fast = prefilled(space.len());
+        binary::<Fast, Add>(space, &a, &b, &mut fast);
+        binary_reference(space, &a, &b, |x, y| x + y, &mut reference);
+        assert_close(&format!("add {:?}", space), &fast, &reference);
+        let mut fast = prefilled(space.len());
+        binary::<Fast, Mul>(space, &a, &b, &mut fast);
+        binary_reference(space, &a, &b, |x, y| x * y, &mut reference);
+        assert_close(&format!("mul {:?}", space), &fast, &reference);
+    }
+}
+
+#[test]
+fn relu_clamp_keeps_nan_and_zeroes_negatives() {
+    let x = [-1.0, 0.5, f32::NAN, f32::NEG_INFINITY, f32::INFINITY, -0.0, 3.0];
+    let mut y = [0.0; 7];
+    clamp::<Fast>(&x, &mut y, Clamp::RELU);
+    assert_eq!(&y[..2], &[0.0, 0.5]);
+    assert!(y[2].is_nan());
+    assert_eq!(&y[3..], &[0.0, f32::INFINITY, 0.0, 3.0]);
+}
+
+#[test]
+fn peak_probe_is_finite_and_depends_on_iterations() {
+    let (a, b) = (peak::peak_probe::<Fast>(10, 1.0), peak::peak_probe::<Fast>(20, 1.0));
+    assert!(a.is_finite() && b.is_finite() && a != b);
+}

@@ -1,0 +1,129 @@
+// Kernel-level checks on a separate instance of convkit.wasm: the SIMD kernels against the naive
+// scalar references the module also exports, over sizes below, at and above the 4x8 tile.
+// Outputs are prefilled with NaN (every element must be written) and followed by a guard zone
+// (nothing past the end may be written). The call structs are written out here field by field,
+// which also cross-checks the layouts in ts/core/abi.ts against crates/wasm/src/lib.rs.
+import { assert, assertClose } from './compare.js';
+
+interface RawKernels {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  free(ptr: number, bytes: number): void;
+  gemm_f32(call: number): number;
+  gemm_f32_reference(call: number): number;
+  conv2d_f32(call: number): number;
+  conv2d_f32_reference(call: number): number;
+}
+
+const GUARD = 16;
+const SENTINEL = 12345.5;
+
+export async function instantiateRaw(bytes: Uint8Array): Promise<RawKernels> {
+  const { instance } = await WebAssembly.instantiate(bytes as BufferSource, {});
+  return instance.exports as unknown as RawKernels;
+}
+
+function lcg(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 31 - 1;
+  };
+}
+
+/** A scratch arena on the raw instance; everything is freed at the end of `use`. */
+class Arena {
+  private blocks: [number, number][] = [];
+  constructor(private readonly k: RawKernels) {}
+  floats(values: ArrayLike<number>): number {
+    const ptr = this.k.alloc(values.length * 4 || 4);
+    new Float32Array(this.k.memory.buffer, ptr, values.length).set(values);
+    this.blocks.push([ptr, values.length * 4 || 4]);
+    return ptr;
+  }
+  words(values: number[], floatsFrom: number): number {
+    const ptr = this.k.alloc(values.length * 4);
+    const u32 = new Uint32Array(this.k.memory.buffer, ptr, values.length);
+    const f32 = new Float32Array(this.k.memory.buffer, ptr, values.length);
+    values.forEach((v, i) => (i >= floatsFrom ? (f32[i] = v) : (u32[i] = v)));
+    this.blocks.push([ptr, values.length * 4]);
+    return ptr;
+  }
+  read(ptr: number, length: number): Float32Array {
+    return new Float32Array(this.k.memory.buffer, ptr, length).slice();
+  }
+  freeAll(): void {
+    for (const [ptr, bytes] of this.blocks) this.k.free(ptr, bytes);
+    this.blocks = [];
+  }
+}
+
+/** Runs `fast` and `reference` on copies of the same output buffer and compares them. */
+function compareKernels(arena: Arena, label: string, outLength: number, launch: (out: number) => number, reference: (out: number) => number): void {
+  const prefill = new Float32Array(outLength + GUARD).fill(NaN).fill(SENTINEL, outLength);
+  const fastOut = arena.floats(prefill);
+  const refOut = arena.floats(prefill);
+  const status = launch(fastOut);
+  assert(status === 0, `${label}: fast kernel returned status ${status}`);
+  assert(reference(refOut) === 0, `${label}: reference kernel failed`);
+  const fast = arena.read(fastOut, outLength + GUARD);
+  const ref = arena.read(refOut, outLength);
+  assert(fast.subarray(outLength).every((v) => v === SENTINEL), `${label}: wrote past the end of the output`);
+  assertClose(label, fast.subarray(0, outLength), ref, { atol: 1e-4, rtol: 1e-4 });
+}
+
+const SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 11, 13, 16, 17, 31, 64, 67, 97];
+
+export function gemmSweep(k: RawKernels, seed: number, cases: number): void {
+  const rand = lcg(seed);
+  const pick = () => SIZES[Math.floor(((rand() + 1) / 2) * SIZES.length)]!;
+  const arena = new Arena(k);
+  try {
+    for (let c = 0; c < cases; c++) {
+      const [m, n, kk] = [pick(), pick(), pick()];
+      const batch = c % 5 === 0 ? 2 : 1;
+      const [ta, tb, withBias, relu] = [c % 2 === 1, c % 3 === 1, c % 4 < 2, c % 7 === 3];
+      const values = (len: number) => Array.from({ length: len }, rand);
+      const a = arena.floats(values(batch * m * kk));
+      const b = arena.floats(values(batch * kk * n));
+      const bias = withBias ? arena.floats(values(n)) : 0;
+      const call = (out: number) =>
+        arena.words(
+          [batch, m, n, kk, a, ta ? 1 : kk, ta ? m : 1, m * kk, b, tb ? 1 : n, tb ? kk : 1, kk * n, bias, out, relu ? 0 : -Infinity, Infinity],
+          14,
+        );
+      const label = `gemm m=${m} n=${n} k=${kk} batch=${batch} transposeA=${ta} transposeB=${tb} bias=${withBias} relu=${relu}`;
+      compareKernels(arena, label, batch * m * n, (out) => k.gemm_f32(call(out)), (out) => k.gemm_f32_reference(call(out)));
+    }
+  } finally {
+    arena.freeAll();
+  }
+}
+
+export function conv2dSweep(k: RawKernels, seed: number, cases: number): void {
+  const rand = lcg(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(((rand() + 1) / 2) * (hi - lo + 1));
+  const arena = new Arena(k);
+  try {
+    for (let c = 0; c < cases; c++) {
+      const [kh, kw] = c % 4 === 0 ? [1, 1] : [int(1, 5), int(1, 5)];
+      const [sh, sw, dh, dw] = c % 4 === 0 ? [1, 1, 1, 1] : [int(1, 3), int(1, 3), int(1, 2), int(1, 2)];
+      const [pt, pl] = c % 4 === 0 ? [0, 0] : [int(0, 2), int(0, 2)];
+      const [batch, cin, cout] = [int(1, 3), int(1, 19), int(1, 21)];
+      const h = dh * (kh - 1) + 1 + int(0, 9);
+      const w = dw * (kw - 1) + 1 + int(0, 9);
+      const oh = Math.floor((h + pt - dh * (kh - 1) - 1) / sh) + 1;
+      const ow = Math.floor((w + pl - dw * (kw - 1) - 1) / sw) + 1;
+      const values = (len: number) => Array.from({ length: len }, rand);
+      const x = arena.floats(values(batch * h * w * cin));
+      const filter = arena.floats(values(kh * kw * cin * cout));
+      const bias = c % 2 ? arena.floats(values(cout)) : 0;
+      const call = (out: number) =>
+        arena.words([batch, h, w, cin, oh, ow, cout, kh, kw, sh, sw, dh, dw, pt, pl, x, filter, bias, out, c % 3 ? -Infinity : 0, Infinity], 19);
+      const label = `conv2d x=(${batch},${h},${w},${cin}) filter=(${kh},${kw},${cin},${cout}) strides=(${sh},${sw}) dilations=(${dh},${dw}) pad=(${pt},${pl})`;
+      compareKernels(arena, label, batch * oh * ow * cout, (out) => k.conv2d_f32(call(out)), (out) => k.conv2d_f32_reference(call(out)));
+    }
+  } finally {
+    arena.freeAll();
+  }
+}
