@@ -108,19 +108,19 @@ export function conv2dSweep(k: RawKernels, seed: number, cases: number): void {
     for (let c = 0; c < cases; c++) {
       const [kh, kw] = c % 4 === 0 ? [1, 1] : [int(1, 5), int(1, 5)];
       const [sh, sw, dh, dw] = c % 4 === 0 ? [1, 1, 1, 1] : [int(1, 3), int(1, 3), int(1, 2), int(1, 2)];
-      const [pt, pl] = c % 4 === 0 ? [0, 0] : [int(0, 2), int(0, 2)];
+      const [pt, pl, pb, pr] = c % 4 === 0 ? [0, 0, 0, 0] : [int(0, 2), int(0, 2), int(0, 2), int(0, 2)];
       const [batch, cin, cout] = [int(1, 3), int(1, 19), int(1, 21)];
       const h = dh * (kh - 1) + 1 + int(0, 9);
       const w = dw * (kw - 1) + 1 + int(0, 9);
-      const oh = Math.floor((h + pt - dh * (kh - 1) - 1) / sh) + 1;
-      const ow = Math.floor((w + pl - dw * (kw - 1) - 1) / sw) + 1;
+      const oh = Math.floor((h + pt + pb - dh * (kh - 1) - 1) / sh) + 1;
+      const ow = Math.floor((w + pl + pr - dw * (kw - 1) - 1) / sw) + 1;
       const values = (len: number) => Array.from({ length: len }, rand);
       const x = arena.floats(values(batch * h * w * cin));
       const filter = arena.floats(values(kh * kw * cin * cout));
       const bias = c % 2 ? arena.floats(values(cout)) : 0;
       const call = (out: number) =>
         arena.words([batch, h, w, cin, oh, ow, cout, kh, kw, sh, sw, dh, dw, pt, pl, x, filter, bias, out, c % 3 ? -Infinity : 0, Infinity], 19);
-      const label = `conv2d x=(${batch},${h},${w},${cin}) filter=(${kh},${kw},${cin},${cout}) strides=(${sh},${sw}) dilations=(${dh},${dw}) pad=(${pt},${pl})`;
+      const label = `conv2d x=(${batch},${h},${w},${cin}) filter=(${kh},${kw},${cin},${cout}) strides=(${sh},${sw}) dilations=(${dh},${dw}) pad=(${pt},${pb},${pl},${pr})`;
       compareKernels(arena, label, batch * oh * ow * cout, (out) => k.conv2d_f32(call(out)), (out) => k.conv2d_f32_reference(call(out)));
     }
   } finally {

@@ -2,7 +2,7 @@
 //! simd128 and is swept again by the vitest suite) against the naive references, across sizes
 //! below, at and above the 4x8 tile. Outputs are prefilled with NaN and guarded past the end.
 
-use convkit_kernels::conv::{conv2d_fwd, conv2d_indirection_len, Conv2dParams};
+use convkit_kernels::conv::{conv2d_fwd, conv2d_scratch, Conv2dParams};
 use convkit_kernels::elementwise::{binary, clamp, Add, Broadcast, Mul};
 use convkit_kernels::gemm::{gemm, pack_weights, packed_weights_len, Strides, GEMM_INDIRECTION_LEN, NR};
 use convkit_kernels::reference::{binary_reference, conv2d_reference, gemm_reference};
@@ -88,6 +88,8 @@ fn conv2d_matches_reference() {
         let (kh, kw) = if pointwise { (1, 1) } else { (pick(&mut rng, 1, 5), pick(&mut rng, 1, 5)) };
         let (sh, sw, dh, dw) = if pointwise { (1, 1, 1, 1) } else { (pick(&mut rng, 1, 3), pick(&mut rng, 1, 3), pick(&mut rng, 1, 2), pick(&mut rng, 1, 2)) };
         let (pt, pl) = if pointwise { (0, 0) } else { (pick(&mut rng, 0, 2), pick(&mut rng, 0, 2)) };
+        // Bottom/right padding only shows in the output size.
+        let (pb, pr) = if pointwise { (0, 0) } else { (pick(&mut rng, 0, 2), pick(&mut rng, 0, 2)) };
         let (batch, cin, cout) = (pick(&mut rng, 1, 3), pick(&mut rng, 1, 19), pick(&mut rng, 1, 21));
         let h = dh * (kh - 1) + 1 + pick(&mut rng, 0, 9);
         let w = dw * (kw - 1) + 1 + pick(&mut rng, 0, 9);
@@ -96,8 +98,8 @@ fn conv2d_matches_reference() {
             in_h: h as u32,
             in_w: w as u32,
             in_c: cin as u32,
-            out_h: ((h + pt - dh * (kh - 1) - 1) / sh + 1) as u32,
-            out_w: ((w + pl - dw * (kw - 1) - 1) / sw + 1) as u32,
+            out_h: ((h + pt + pb - dh * (kh - 1) - 1) / sh + 1) as u32,
+            out_w: ((w + pl + pr - dw * (kw - 1) - 1) / sw + 1) as u32,
             out_c: cout as u32,
             kernel_h: kh as u32,
             kernel_w: kw as u32,
@@ -112,10 +114,11 @@ fn conv2d_matches_reference() {
         let k = kh * kw * cin;
         let mut packed = vec![0.0; packed_weights_len(k, cout)];
         pack_weights(k, cout, &filter, Strides::row_major(cout), Some(&bias), &mut packed);
-        let mut indirection = vec![std::ptr::null(); conv2d_indirection_len(&p)];
-        let zeros = vec![0.0; cin];
+        let scratch = conv2d_scratch(&p);
+        let mut floats = vec![f32::NAN; scratch.floats];
+        let mut pointers = vec![std::ptr::null(); scratch.pointers];
         let mut fast = prefilled(p.output_len());
-        conv2d_fwd::<Fast>(&p, &x, &packed, &mut fast, Clamp::NONE, &zeros, &mut indirection);
+        conv2d_fwd::<Fast>(&p, &x, &packed, &mut fast, Clamp::NONE, &mut floats, &mut pointers);
 
         let mut reference = vec![0.0; p.output_len()];
         conv2d_reference(&p, &x, &filter, Some(&bias), Clamp::NONE, &mut reference);

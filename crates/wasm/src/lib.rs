@@ -5,7 +5,7 @@
 //! mirrors these layouts field by field). Exports return a status: 0 ok, 1 out of memory.
 //! Shapes are validated in TypeScript before any call; the asserts here are a last line.
 
-use convkit_kernels::conv::{conv2d_fwd, conv2d_indirection_len, Conv2dParams};
+use convkit_kernels::conv::{conv2d_fwd, conv2d_scratch, Conv2dParams};
 use convkit_kernels::elementwise::{binary, clamp, Add, BinaryOp, Broadcast, Mul, MAX_RANK};
 use convkit_kernels::gemm::{gemm, pack_weights, packed_weights_len, Strides, GEMM_INDIRECTION_LEN};
 use convkit_kernels::reference::{conv2d_reference, gemm_reference};
@@ -147,17 +147,17 @@ pub unsafe extern "C" fn gemm_f32(call: *const GemmCall) -> u32 {
     let (m, n, k) = call.dims();
     let ws = workspace();
     status((|| {
-        let rows_contiguous = call.a_col_stride == 1;
-        ws.reserve(packed_weights_len(k, n) + if rows_contiguous { 0 } else { m * k }, GEMM_INDIRECTION_LEN, 0)?;
+        let packed_len = packed_weights_len(k, n);
+        let a_copy_len = if call.a_col_stride == 1 { 0 } else { m * k };
+        ws.reserve(packed_len + a_copy_len, GEMM_INDIRECTION_LEN)?;
         for item in 0..call.batch as usize {
-            let (packed, a_copy, rows, _) = ws.split(packed_weights_len(k, n), if rows_contiguous { 0 } else { m * k });
+            let (packed, a_copy, rows) = ws.split(packed_len);
             pack_weights(k, n, call.b(item), call.b_strides(), call.bias(), packed);
-            let a = call.a(item);
-            let (a, a_stride) = if rows_contiguous {
-                (a, call.a_row_stride as usize)
+            let (a, a_stride) = if a_copy_len == 0 {
+                (call.a(item), call.a_row_stride as usize)
             } else {
-                copy_rows(m, k, a, call.a_strides(), a_copy);
-                (&*a_copy, k)
+                copy_rows(m, k, call.a(item), call.a_strides(), a_copy);
+                (&a_copy[..a_copy_len], k)
             };
             gemm::<Fast>(m, n, k, a, a_stride, packed, call.c(item), n, call.clamp(), rows);
         }
@@ -227,19 +227,13 @@ pub unsafe extern "C" fn conv2d_f32(call: *const Conv2dCall) -> u32 {
     let p = &call.params;
     let Conv2dBuffers { x, filter, bias, y } = call.buffers();
     let (k, n) = (p.taps() * p.in_c as usize, p.out_c as usize);
+    let (packed_len, scratch) = (packed_weights_len(k, n), conv2d_scratch(p));
     let ws = workspace();
     status((|| {
-        if p.is_pointwise() {
-            ws.reserve(packed_weights_len(k, n), GEMM_INDIRECTION_LEN, 0)?;
-            let (packed, _, rows, _) = ws.split(packed_weights_len(k, n), 0);
-            pack_weights(k, n, filter, Strides::row_major(n), bias, packed);
-            gemm::<Fast>(p.output_pixels(), n, k, x, k, packed, y, n, call.clamp(), rows);
-        } else {
-            ws.reserve(packed_weights_len(k, n), conv2d_indirection_len(p), p.in_c as usize)?;
-            let (packed, _, indirection, zeros) = ws.split(packed_weights_len(k, n), 0);
-            pack_weights(k, n, filter, Strides::row_major(n), bias, packed);
-            conv2d_fwd::<Fast>(p, x, packed, y, call.clamp(), zeros, indirection);
-        }
+        ws.reserve(packed_len + scratch.floats, scratch.pointers)?;
+        let (packed, floats, pointers) = ws.split(packed_len);
+        pack_weights(k, n, filter, Strides::row_major(n), bias, packed);
+        conv2d_fwd::<Fast>(p, x, packed, y, call.clamp(), floats, pointers);
         Ok(())
     })())
 }

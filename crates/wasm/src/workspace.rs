@@ -1,5 +1,5 @@
-//! One reusable scratch space for the whole module: packed weights, indirection pointers and a
-//! zero row. It grows to the largest call seen and is reused, so kernels never allocate per call;
+//! One reusable scratch space for the whole module: f32 values (packed weights, then a kernel's
+//! own scratch) and indirection pointers. It grows to the largest call seen and is reused, so kernels never allocate per call;
 //! `workspace_release` gives it back. Growth is fallible: out of memory is a status, not a trap.
 
 pub struct OutOfMemory;
@@ -7,10 +7,9 @@ pub struct OutOfMemory;
 pub struct Workspace {
     floats: Vec<f32>,
     pointers: Vec<*const f32>,
-    zeros: Vec<f32>,
 }
 
-static mut WORKSPACE: Workspace = Workspace { floats: Vec::new(), pointers: Vec::new(), zeros: Vec::new() };
+static mut WORKSPACE: Workspace = Workspace { floats: Vec::new(), pointers: Vec::new() };
 
 /// The module is single-threaded (one instance per worker), so one global scratch space is safe.
 pub fn workspace() -> &'static mut Workspace {
@@ -27,23 +26,23 @@ fn grow<T: Copy>(v: &mut Vec<T>, len: usize, fill: T) -> Result<(), OutOfMemory>
 }
 
 impl Workspace {
-    pub fn reserve(&mut self, floats: usize, pointers: usize, zeros: usize) -> Result<(), OutOfMemory> {
+    /// Grows to hold at least `floats` values and `pointers` pointers; never shrinks.
+    pub fn reserve(&mut self, floats: usize, pointers: usize) -> Result<(), OutOfMemory> {
         grow(&mut self.floats, floats, 0.0)?;
-        grow(&mut self.pointers, pointers, std::ptr::null())?;
-        grow(&mut self.zeros, zeros, 0.0)
+        grow(&mut self.pointers, pointers, std::ptr::null())
     }
 
-    /// Two float areas of the given lengths, the pointer area and the zero row.
-    pub fn split(&mut self, first: usize, second: usize) -> (&mut [f32], &mut [f32], &mut [*const f32], &[f32]) {
+    /// The first `first` values, the rest of the values, and the pointers.
+    pub fn split(&mut self, first: usize) -> (&mut [f32], &mut [f32], &mut [*const f32]) {
         let (a, rest) = self.floats.split_at_mut(first);
-        (a, &mut rest[..second], &mut self.pointers, &self.zeros)
+        (a, rest, &mut self.pointers)
     }
 
     pub fn bytes(&self) -> usize {
-        4 * self.floats.capacity() + std::mem::size_of::<*const f32>() * self.pointers.capacity() + 4 * self.zeros.capacity()
+        4 * self.floats.capacity() + std::mem::size_of::<*const f32>() * self.pointers.capacity()
     }
 
     pub fn release(&mut self) {
-        *self = Workspace { floats: Vec::new(), pointers: Vec::new(), zeros: Vec::new() };
+        *self = Workspace { floats: Vec::new(), pointers: Vec::new() };
     }
 }

@@ -3,10 +3,17 @@
 //! x (n, h, w, c_in), filter (kh, kw, c_in, c_out), y (n, oh, ow, c_out) with
 //! oh = (h + pad_top + pad_bottom − dh·(kh − 1) − 1) / sh + 1 (likewise ow); the caller computes
 //! the output size and padding (one definition, in TypeScript) and passes them here.
-//! Output pixel m and tap (ky, kx) read input pixel (oy·sh − pad_top + ky·dh, ox·sw − pad_left + kx·dw):
-//! a contiguous run of c_in channels, or the zero row when it falls in the padding.
+//! Output pixel (oy, ox) at tap (ky, kx) reads input pixel (oy·sh − pad_top + ky·dh,
+//! ox·sw − pad_left + kx·dw): a contiguous run of c_in channels, or the zero row in the padding.
+//!
+//! The plan is chosen once per call:
+//! - Pointwise (1x1, stride 1, no padding): plain GEMM over the pixels.
+//! - RowRuns (dilation_w = 1, kw > 1): in NHWC the kw taps of one kernel row are one contiguous
+//!   run of kw·c_in values, so the GEMM sees kh taps of kw·c_in instead of kh·kw taps of c_in —
+//!   far longer inner loops when c_in is small. Padding is first materialised in a padded copy.
+//! - Taps: one pointer per (pixel, tap), the zero row for padding taps.
 
-use crate::gemm::{igemm_chunk, round_up, MC, MR};
+use crate::gemm::{gemm, igemm_chunk, packed_weights_len, round_up, GEMM_INDIRECTION_LEN, MC, MR};
 use crate::simd::F32x4;
 use crate::Clamp;
 
@@ -46,22 +53,41 @@ impl Conv2dParams {
     pub fn output_len(&self) -> usize {
         self.output_pixels() * self.out_c as usize
     }
-    /// Output rows that 1x1, stride-1, unpadded convolution maps one-to-one onto input pixels.
-    pub fn is_pointwise(&self) -> bool {
-        self.kernel_h == 1
-            && self.kernel_w == 1
-            && self.stride_h == 1
-            && self.stride_w == 1
-            && self.pad_top == 0
-            && self.pad_left == 0
-            && self.out_h == self.in_h
-            && self.out_w == self.in_w
+    /// Rows (and columns) the windows span, from the first padded row to the last one read.
+    fn spanned_h(&self) -> usize {
+        ((self.out_h - 1) * self.stride_h + (self.kernel_h - 1) * self.dilation_h + 1) as usize
+    }
+    fn spanned_w(&self) -> usize {
+        ((self.out_w - 1) * self.stride_w + (self.kernel_w - 1) * self.dilation_w + 1) as usize
+    }
+    /// True when some window reaches outside the input.
+    pub fn reads_padding(&self) -> bool {
+        self.pad_top > 0
+            || self.pad_left > 0
+            || self.spanned_h() > (self.pad_top + self.in_h) as usize
+            || self.spanned_w() > (self.pad_left + self.in_w) as usize
+    }
+    /// The same convolution over an input that already holds its padding.
+    fn padded(&self) -> Conv2dParams {
+        Conv2dParams {
+            in_h: self.spanned_h().max((self.pad_top + self.in_h) as usize) as u32,
+            in_w: self.spanned_w().max((self.pad_left + self.in_w) as usize) as u32,
+            pad_top: 0,
+            pad_left: 0,
+            ..*self
+        }
     }
     /// Index into x of the run read by output pixel `m` at tap `t`, or None in the padding.
     pub fn input_offset(&self, m: usize, t: usize) -> Option<usize> {
-        let (oh, ow) = (self.out_h as usize, self.out_w as usize);
-        let (b, oy, ox) = (m / (oh * ow), m / ow % oh, m % ow);
+        let (b, oy, ox) = self.pixel(m);
         let (ky, kx) = (t / self.kernel_w as usize, t % self.kernel_w as usize);
+        self.tap_offset(b, oy, ox, ky, kx)
+    }
+    fn pixel(&self, m: usize) -> (usize, usize, usize) {
+        let (oh, ow) = (self.out_h as usize, self.out_w as usize);
+        (m / (oh * ow), m / ow % oh, m % ow)
+    }
+    fn tap_offset(&self, b: usize, oy: usize, ox: usize, ky: usize, kx: usize) -> Option<usize> {
         let iy = (oy * self.stride_h as usize + ky * self.dilation_h as usize).checked_sub(self.pad_top as usize)?;
         let ix = (ox * self.stride_w as usize + kx * self.dilation_w as usize).checked_sub(self.pad_left as usize)?;
         if iy >= self.in_h as usize || ix >= self.in_w as usize {
@@ -71,51 +97,147 @@ impl Conv2dParams {
     }
 }
 
-/// Scratch pointers needed by `conv2d_fwd`.
-pub fn conv2d_indirection_len(p: &Conv2dParams) -> usize {
-    round_up(MC, MR) * p.taps()
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Plan {
+    Pointwise,
+    RowRuns { padded: bool },
+    Taps,
+}
+
+fn plan(p: &Conv2dParams) -> Plan {
+    let pointwise = p.kernel_h == 1 && p.kernel_w == 1 && p.stride_h == 1 && p.stride_w == 1 && !p.reads_padding();
+    if pointwise && p.out_h == p.in_h && p.out_w == p.in_w {
+        Plan::Pointwise
+    } else if p.dilation_w == 1 && p.kernel_w > 1 {
+        Plan::RowRuns { padded: p.reads_padding() }
+    } else {
+        Plan::Taps
+    }
+}
+
+/// Scratch sizes `conv2d_fwd` needs: f32 values (padded copy or zero row) and pointers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Conv2dScratch {
+    pub floats: usize,
+    pub pointers: usize,
+}
+
+pub fn conv2d_scratch(p: &Conv2dParams) -> Conv2dScratch {
+    let chunk_rows = round_up(MC, MR);
+    match plan(p) {
+        Plan::Pointwise => Conv2dScratch { floats: 0, pointers: GEMM_INDIRECTION_LEN },
+        Plan::RowRuns { padded } => Conv2dScratch {
+            floats: if padded { p.padded().input_len() } else { 0 },
+            pointers: chunk_rows * p.kernel_h as usize,
+        },
+        Plan::Taps => Conv2dScratch { floats: p.in_c as usize, pointers: chunk_rows * p.taps() },
+    }
 }
 
 /// y = clamp(conv2d(x, filter) + bias) with the filter and bias already packed by
-/// `gemm::pack_weights(kh·kw·c_in, c_out, ...)`. `zeros` holds at least c_in zeros.
+/// `gemm::pack_weights(kh·kw·c_in, c_out, ...)`; scratch sized by `conv2d_scratch`.
 pub fn conv2d_fwd<V: F32x4>(
     p: &Conv2dParams,
     x: &[f32],
     packed: &[f32],
     y: &mut [f32],
     clamp: Clamp,
-    zeros: &[f32],
-    indirection: &mut [*const f32],
+    floats: &mut [f32],
+    pointers: &mut [*const f32],
 ) {
-    let (m, n, kc, ks) = (p.output_pixels(), p.out_c as usize, p.in_c as usize, p.taps());
+    let (n, k) = (p.out_c as usize, p.taps() * p.in_c as usize);
+    let scratch = conv2d_scratch(p);
     assert!(x.len() >= p.input_len() && y.len() >= p.output_len(), "conv2d_fwd: buffers too short");
-    assert!(zeros.len() >= kc && indirection.len() >= conv2d_indirection_len(p), "conv2d_fwd: scratch too short");
-    assert!(packed.len() >= crate::gemm::packed_weights_len(ks * kc, n), "conv2d_fwd: packed filter too short");
-    if m == 0 || n == 0 {
+    assert!(floats.len() >= scratch.floats && pointers.len() >= scratch.pointers, "conv2d_fwd: scratch too short");
+    assert!(packed.len() >= packed_weights_len(k, n), "conv2d_fwd: packed filter too short");
+    if p.output_len() == 0 {
         return;
     }
-    for m0 in (0..m).step_by(MC) {
-        let mc = MC.min(m - m0);
-        fill_indirection(p, x, zeros, m0, mc, indirection);
-        // SAFETY: every pointer addresses kc readable values (checked above); y is long enough.
-        unsafe {
-            igemm_chunk::<V>(mc, n, kc, ks, indirection, packed, y.as_mut_ptr().add(m0 * n), n, clamp);
+    match plan(p) {
+        Plan::Pointwise => gemm::<V>(p.output_pixels(), n, k, x, k, packed, y, n, clamp, pointers),
+        Plan::RowRuns { padded: false } => row_runs::<V>(p, x, packed, y, clamp, pointers),
+        Plan::RowRuns { padded: true } => {
+            let q = p.padded();
+            let copy = &mut floats[..q.input_len()];
+            pad_input(p, &q, x, copy);
+            row_runs::<V>(&q, copy, packed, y, clamp, pointers);
+        }
+        Plan::Taps => {
+            let (zeros, _) = floats.split_at_mut(p.in_c as usize);
+            zeros.iter_mut().for_each(|z| *z = 0.0);
+            taps::<V>(p, x, packed, y, clamp, zeros, pointers);
         }
     }
 }
 
-/// Lays out pointers for output rows [m0, m0 + mc) as [block][tap][MR]; rows past mc repeat the last.
-fn fill_indirection(p: &Conv2dParams, x: &[f32], zeros: &[f32], m0: usize, mc: usize, out: &mut [*const f32]) {
-    let ks = p.taps();
-    for block in 0..(mc + MR - 1) / MR {
-        for t in 0..ks {
-            for r in 0..MR {
-                let row = m0 + (block * MR + r).min(mc - 1);
-                out[(block * ks + t) * MR + r] = match p.input_offset(row, t) {
+/// Copies x into the larger padded geometry q, zeros around it.
+fn pad_input(p: &Conv2dParams, q: &Conv2dParams, x: &[f32], out: &mut [f32]) {
+    let c = p.in_c as usize;
+    let (h, w, qh, qw) = (p.in_h as usize, p.in_w as usize, q.in_h as usize, q.in_w as usize);
+    let (top, left) = (p.pad_top as usize, p.pad_left as usize);
+    out.iter_mut().for_each(|v| *v = 0.0);
+    for b in 0..p.batch as usize {
+        for iy in 0..h {
+            let src = ((b * h + iy) * w) * c;
+            let dst = ((b * qh + iy + top) * qw + left) * c;
+            out[dst..dst + w * c].copy_from_slice(&x[src..src + w * c]);
+        }
+    }
+}
+
+/// Runs the IGEMM chunk by chunk; `fill` writes the pointers of output row m for its ks taps.
+#[allow(clippy::too_many_arguments)]
+fn chunked<V: F32x4>(
+    p: &Conv2dParams,
+    kc: usize,
+    ks: usize,
+    packed: &[f32],
+    y: &mut [f32],
+    clamp: Clamp,
+    pointers: &mut [*const f32],
+    fill: impl Fn(usize, &mut dyn FnMut(usize, *const f32)),
+) {
+    let (m, n) = (p.output_pixels(), p.out_c as usize);
+    for m0 in (0..m).step_by(MC) {
+        let mc = MC.min(m - m0);
+        // Layout [block][tap][MR]; rows past mc repeat the last row (computed, never stored).
+        for r in 0..round_up(mc, MR) {
+            let (block, lane) = (r / MR, r % MR);
+            fill(m0 + r.min(mc - 1), &mut |t, ptr| pointers[(block * ks + t) * MR + lane] = ptr);
+        }
+        // SAFETY: `fill` hands out pointers to kc readable values each (checked by the callers).
+        unsafe { igemm_chunk::<V>(mc, n, kc, ks, pointers, packed, y.as_mut_ptr().add(m0 * n), n, clamp) };
+    }
+}
+
+/// kh taps of kw·c_in contiguous values; x holds no padding (reads_padding() is false).
+fn row_runs<V: F32x4>(p: &Conv2dParams, x: &[f32], packed: &[f32], y: &mut [f32], clamp: Clamp, pointers: &mut [*const f32]) {
+    let (c, kh, kw) = (p.in_c as usize, p.kernel_h as usize, p.kernel_w as usize);
+    let row_stride = p.in_w as usize * c;
+    assert!(x.len() >= p.input_len());
+    chunked::<V>(p, kw * c, kh, packed, y, clamp, pointers, |m, put| {
+        let (b, oy, ox) = p.pixel(m);
+        let start = ((b * p.in_h as usize + oy * p.stride_h as usize) * p.in_w as usize + ox * p.stride_w as usize) * c;
+        for ky in 0..kh {
+            put(ky, x[start + ky * p.dilation_h as usize * row_stride..].as_ptr());
+        }
+    });
+}
+
+/// kh·kw taps of c_in values; taps in the padding read `zeros`.
+#[allow(clippy::too_many_arguments)]
+fn taps<V: F32x4>(p: &Conv2dParams, x: &[f32], packed: &[f32], y: &mut [f32], clamp: Clamp, zeros: &[f32], pointers: &mut [*const f32]) {
+    let (kh, kw) = (p.kernel_h as usize, p.kernel_w as usize);
+    chunked::<V>(p, p.in_c as usize, kh * kw, packed, y, clamp, pointers, |m, put| {
+        let (b, oy, ox) = p.pixel(m);
+        for ky in 0..kh {
+            for kx in 0..kw {
+                let ptr = match p.tap_offset(b, oy, ox, ky, kx) {
                     Some(offset) => x[offset..].as_ptr(),
                     None => zeros.as_ptr(),
                 };
+                put(ky * kw + kx, ptr);
             }
         }
-    }
+    });
 }
