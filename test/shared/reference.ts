@@ -95,3 +95,46 @@ export function map(x: Dense, f: (v: number) => number): Dense {
 export function relu(v: number): number {
   return v < 0 ? 0 : v;
 }
+
+export interface PoolGeometry {
+  batch: number; inH: number; inW: number; channels: number; outH: number; outW: number;
+  kernelH: number; kernelW: number; strideH: number; strideW: number; padTop: number; padLeft: number;
+}
+
+/** Max or mean over each window's pixels inside the image. */
+export function pool2dReference(g: PoolGeometry, x: ArrayLike<number>, kind: 'max' | 'avg'): Dense {
+  const y = new Float64Array(g.batch * g.outH * g.outW * g.channels);
+  for (let b = 0; b < g.batch; b++)
+    for (let oy = 0; oy < g.outH; oy++)
+      for (let ox = 0; ox < g.outW; ox++)
+        for (let c = 0; c < g.channels; c++) {
+          const values: number[] = [];
+          for (let ky = 0; ky < g.kernelH; ky++)
+            for (let kx = 0; kx < g.kernelW; kx++) {
+              const iy = oy * g.strideH - g.padTop + ky;
+              const ix = ox * g.strideW - g.padLeft + kx;
+              if (iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW) values.push(x[((b * g.inH + iy) * g.inW + ix) * g.channels + c]!);
+            }
+          y[((b * g.outH + oy) * g.outW + ox) * g.channels + c] =
+            kind === 'max' ? Math.max(...values) : values.reduce((s, v) => s + v, 0) / values.length;
+        }
+  return { shape: [g.batch, g.outH, g.outW, g.channels], data: y };
+}
+
+/** Σ over the given axes, keeping them when keepDims. */
+export function sumReference(x: Dense, axes: number[], keepDims: boolean): Dense {
+  const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const out = new Float64Array(kept.reduce((p, d) => p * d, 1));
+  const strides = kept.map((_, i) => kept.slice(i + 1).reduce((p, d) => p * d, 1));
+  for (let flat = 0; flat < x.data.length; flat++) {
+    let rest = flat;
+    let target = 0;
+    for (let d = x.shape.length - 1; d >= 0; d--) {
+      const idx = rest % x.shape[d]!;
+      rest = Math.floor(rest / x.shape[d]!);
+      if (!axes.includes(d)) target += idx * strides[d]!;
+    }
+    out[target]! += x.data[flat]!;
+  }
+  return { shape: keepDims ? kept : x.shape.filter((_, i) => !axes.includes(i)), data: out };
+}

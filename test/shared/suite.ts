@@ -3,7 +3,10 @@
 import type { Tensor } from '../../dist/convkit.js';
 import { assert, assertClose, assertShape } from './compare.js';
 import { conv2dSweep, gemmSweep, instantiateRaw } from './kernels.js';
-import { opRegistry } from './registry.js';
+import { GRAD_TOLERANCE, numericalGradient } from './gradcheck.js';
+import { opRegistry } from './registry/index.js';
+import type { Sample } from './registry/index.js';
+import { randomDense } from './registry/types.js';
 import type { Dense } from './reference.js';
 import type { Check, ConvkitModule } from './types.js';
 
@@ -34,7 +37,7 @@ export interface Conv2dFixtures {
 }
 
 /** Public ops that are not tensor ops (shape helpers) and need no registry entry. */
-const NOT_TENSOR_OPS = new Set(['conv2dGeometry']);
+const NOT_TENSOR_OPS = new Set(['conv2dGeometry', 'pool2dGeometry']);
 
 function withLeakCheck(ck: ConvkitModule, check: Check): Check {
   return {
@@ -51,8 +54,27 @@ function withLeakCheck(ck: ConvkitModule, check: Check): Check {
   };
 }
 
-function fromDense(ck: ConvkitModule, d: Dense): Tensor {
-  return ck.tensor(Float32Array.from(d.data), d.shape);
+function fromDense(ck: ConvkitModule, d: Dense, dtype: 'float32' | 'int32' = 'float32'): Tensor {
+  return dtype === 'int32' ? ck.tensor(Int32Array.from(d.data), d.shape) : ck.tensor(Float32Array.from(d.data), d.shape);
+}
+
+function sampleTensors(ck: ConvkitModule, sample: Sample): Tensor[] {
+  return sample.inputs.map((d, i) => fromDense(ck, d, sample.dtypes?.[i]));
+}
+
+/** Checks the gradient of Σ op ⊙ r with respect to each input the sample lists. */
+function gradientCheck(ck: ConvkitModule, label: string, sample: Sample): void {
+  const out = sample.reference(ck, sample.inputs);
+  const r = randomDense(out.shape, 99).data;
+  const analytic = ck.tidy(() => {
+    const weights = ck.tensor(Float32Array.from(r), out.shape);
+    const grads = ck.grads((...xs) => ck.ops.sum(ck.ops.mul(sample.run(ck, xs), weights)))(...sampleTensors(ck, sample));
+    return grads.map((g) => g.dataSync());
+  });
+  for (const index of sample.grad!) {
+    const numerical = numericalGradient((xs) => sample.reference(ck, xs), sample.inputs, index, r);
+    assertClose(`${label}: gradient of input ${index}`, analytic[index]!, numerical, GRAD_TOLERANCE);
+  }
 }
 
 function registryChecks(ck: ConvkitModule): Check[] {
@@ -74,13 +96,16 @@ function registryChecks(ck: ConvkitModule): Check[] {
         run: () => {
           const expected = sample.reference(ck, sample.inputs);
           const got = ck.tidy(() => {
-            const out = sample.run(ck, sample.inputs.map((d) => fromDense(ck, d)));
+            const out = sample.run(ck, sampleTensors(ck, sample));
             return { shape: [...out.shape], data: out.dataSync() };
           });
           assertShape(`${entry.op}: ${sample.label}`, got.shape, expected.shape);
           assertClose(`${entry.op}: ${sample.label}`, got.data, expected.data, sample.tolerance);
         },
       });
+      if (sample.grad?.length) {
+        checks.push({ name: `${entry.op}: gradient check, ${sample.label}`, run: () => gradientCheck(ck, entry.op, sample) });
+      }
     }
     for (const error of entry.errors) {
       checks.push({

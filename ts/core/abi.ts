@@ -32,12 +32,24 @@ export const gemmCall = struct([
   ['bias', 'u32'], ['c', 'u32'], ['clampMin', 'f32'], ['clampMax', 'f32'],
 ] as const);
 
-export const conv2dCall = struct([
+const CONV2D_PARAMS = [
   ['batch', 'u32'], ['inH', 'u32'], ['inW', 'u32'], ['inC', 'u32'],
   ['outH', 'u32'], ['outW', 'u32'], ['outC', 'u32'], ['kernelH', 'u32'], ['kernelW', 'u32'],
   ['strideH', 'u32'], ['strideW', 'u32'], ['dilationH', 'u32'], ['dilationW', 'u32'],
   ['padTop', 'u32'], ['padLeft', 'u32'],
+] as const;
+
+export const conv2dCall = struct([
+  ...CONV2D_PARAMS,
   ['x', 'u32'], ['filter', 'u32'], ['bias', 'u32'], ['y', 'u32'], ['clampMin', 'f32'], ['clampMax', 'f32'],
+] as const);
+
+export const conv2dBwdCall = struct([...CONV2D_PARAMS, ['x', 'u32'], ['filter', 'u32'], ['dy', 'u32'], ['out', 'u32']] as const);
+
+export const pool2dCall = struct([
+  ['batch', 'u32'], ['inH', 'u32'], ['inW', 'u32'], ['channels', 'u32'], ['outH', 'u32'], ['outW', 'u32'],
+  ['kernelH', 'u32'], ['kernelW', 'u32'], ['strideH', 'u32'], ['strideW', 'u32'], ['padTop', 'u32'], ['padLeft', 'u32'],
+  ['x', 'u32'], ['dy', 'u32'], ['out', 'u32'],
 ] as const);
 
 export const binaryCall = struct([

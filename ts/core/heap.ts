@@ -39,6 +39,11 @@ export class Heap {
     return new Int32Array(this.kernels.memory.buffer, ptr, length);
   }
 
+  /** Copies `bytes` bytes inside wasm memory (regions may overlap). */
+  copy(from: number, to: number, bytes: number): void {
+    new Uint8Array(this.kernels.memory.buffer).copyWithin(to, from, from + bytes);
+  }
+
   get memoryBytes(): number {
     return this.kernels.memory.buffer.byteLength;
   }

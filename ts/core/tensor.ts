@@ -17,6 +17,16 @@ interface Storage {
 
 const live = { tensors: 0, bytes: 0 };
 const scopes: Set<Tensor>[] = [];
+/** Tensors a gradient computation still needs: tidy() hands them to the enclosing scope. */
+const pinned = new Set<Tensor>();
+
+export function pin(t: Tensor): void {
+  pinned.add(t);
+}
+
+export function unpin(t: Tensor): void {
+  pinned.delete(t);
+}
 
 function release(storage: Storage): void {
   getHeap('dispose').free(storage.ptr, storage.bytes);
@@ -230,21 +240,26 @@ export function tidy<T>(fn: () => T): T {
     result = fn();
   } catch (error) {
     scopes.pop();
-    for (const t of scope) t.dispose();
+    closeScope(scope, new Set());
     throw error;
   }
   scopes.pop();
   if (result && typeof (result as { then?: unknown }).then === 'function') {
-    for (const t of scope) t.dispose();
+    closeScope(scope, new Set());
     throw new ValueError('tidy', expectation('fn', 'a synchronous function', 'a function that returned a Promise'));
   }
   const kept = new Set<Tensor>();
   collectTensors(result, kept);
+  closeScope(scope, kept);
+  return result;
+}
+
+/** Disposes a scope's tensors except those kept or pinned, which move to the enclosing scope. */
+function closeScope(scope: Set<Tensor>, kept: Set<Tensor>): void {
   for (const t of scope) {
-    if (kept.has(t)) scopes[scopes.length - 1]?.add(t);
+    if (kept.has(t) || pinned.has(t)) scopes[scopes.length - 1]?.add(t);
     else t.dispose();
   }
-  return result;
 }
 
 /** Exempts a tensor from the enclosing tidy() scopes. */

@@ -16,6 +16,14 @@ export interface WasmExports {
   add_f32(call: number): number;
   mul_f32(call: number): number;
   clamp_f32(x: number, y: number, len: number, min: number, max: number): number;
+  conv2d_bwd_input_f32(call: number): number;
+  conv2d_bwd_filter_f32(call: number): number;
+  max_pool2d_f32(call: number): number;
+  avg_pool2d_f32(call: number): number;
+  max_pool2d_bwd_f32(call: number): number;
+  avg_pool2d_bwd_f32(call: number): number;
+  reduce_sum_f32(x: number, y: number, outer: number, mid: number, inner: number): number;
+  relu_bwd_f32(y: number, dy: number, dx: number, len: number): number;
   peak_probe(iterations: number, seed: number): number;
   peak_probe_flops_per_iteration(): number;
 }

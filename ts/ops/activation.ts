@@ -1,6 +1,7 @@
 // Element-wise activations, and the clamp each one becomes when fused into a kernel's epilogue.
 import { ValueError, expectation } from '../core/errors.js';
 import { Tensor } from '../core/tensor.js';
+import { record } from '../autograd/tape.js';
 import { launch } from './kernel.js';
 import { checkTensor } from './validate.js';
 
@@ -22,5 +23,19 @@ export function relu(x: Tensor): Tensor {
   const op = 'relu';
   checkTensor(op, 'x', x);
   const y = new Tensor(x.shape, 'float32', op);
-  return launch(op, y, (heap) => heap.kernels.clamp_f32(x.pointer(op, 'x'), y.pointer(op, 'y'), x.size, 0, Infinity));
+  launch(op, y, (heap) => heap.kernels.clamp_f32(x.pointer(op, 'x'), y.pointer(op, 'y'), x.size, 0, Infinity));
+  record(op, [x], [y], ([dy]) => [reluBackward(y, dy!)]);
+  return y;
+}
+
+/** relu's gradient from its output y: dy where y > 0, else 0. */
+export function reluBackward(y: Tensor, dy: Tensor): Tensor {
+  const op = 'reluBackward';
+  const dx = new Tensor(y.shape, 'float32', op);
+  return launch(op, dx, (heap) => heap.kernels.relu_bwd_f32(y.pointer(op, 'y'), dy.pointer(op, 'dy'), dx.pointer(op, 'dx'), y.size));
+}
+
+/** The gradient through a fused activation, given the activation's output. */
+export function activationBackward(activation: FusedActivation | undefined, y: Tensor, dy: Tensor): Tensor {
+  return activation === 'relu' ? reluBackward(y, dy) : dy;
 }

@@ -1,12 +1,14 @@
 // conv2d, NHWC: x (n, h, w, c_in), filter (kh, kw, c_in, c_out) -> (n, oh, ow, c_out).
 // conv2dGeometry is the one definition of the output shape and padding, used by the op, its
-// (future) gradients and the tests. 'same' follows TensorFlow: the odd extra pixel goes to the
+// gradients and the tests. 'same' follows TensorFlow: the odd extra pixel goes to the
 // bottom/right. The kernel picks GEMM for 1x1 stride-1 convolutions and indirect GEMM otherwise.
 import { ShapeError, ValueError, expectation, formatShape } from '../core/errors.js';
-import { conv2dCall } from '../core/abi.js';
-import { Tensor } from '../core/tensor.js';
+import { conv2dBwdCall, conv2dCall } from '../core/abi.js';
+import { Tensor, tidy } from '../core/tensor.js';
+import { record } from '../autograd/tape.js';
+import { reduceToShape } from './reduce.js';
 import type { Shape } from '../core/tensor.js';
-import { activationClamp } from './activation.js';
+import { activationBackward, activationClamp } from './activation.js';
 import type { FusedActivation } from './activation.js';
 import { launch } from './kernel.js';
 import { checkRank, checkTensor, positivePair } from './validate.js';
@@ -105,7 +107,7 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
   }
   const clamp = activationClamp(op, options.activation);
   const y = new Tensor([g.batch, g.outH, g.outW, g.outC], 'float32', op);
-  return launch(op, y, (heap) =>
+  launch(op, y, (heap) =>
     heap.kernels.conv2d_f32(
       conv2dCall(heap, {
         ...g,
@@ -117,4 +119,34 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
       }),
     ),
   );
+  record(op, bias ? [x, filter, bias] : [x, filter], [y], ([dy], [needX, needFilter, needBias]) =>
+    tidy(() => {
+      const dz = activationBackward(options.activation, y, dy!);
+      return [
+        needX ? conv2dBackward('conv2dBackpropInput', g, dz, filter, x.shape) : null,
+        needFilter ? conv2dBackward('conv2dBackpropFilter', g, dz, x, filter.shape) : null,
+        needBias ? reduceToShape(dz, [g.outC]) : null,
+      ];
+    }),
+  );
+  return y;
+}
+
+/**
+ * conv2d's gradients: ∂L/∂x from (dy, filter), or ∂L/∂filter from (dy, x); `other` is the operand
+ * that is not differentiated and `shape` the shape of the result.
+ */
+function conv2dBackward(op: 'conv2dBackpropInput' | 'conv2dBackpropFilter', g: Conv2dGeometry, dy: Tensor, other: Tensor, shape: Shape): Tensor {
+  const out = new Tensor(shape, 'float32', op);
+  const input = op === 'conv2dBackpropInput';
+  return launch(op, out, (heap) => {
+    const call = conv2dBwdCall(heap, {
+      ...g,
+      x: input ? 0 : other.pointer(op, 'x'),
+      filter: input ? other.pointer(op, 'filter') : 0,
+      dy: dy.pointer(op, 'dy'),
+      out: out.pointer(op, 'out'),
+    });
+    return input ? heap.kernels.conv2d_bwd_input_f32(call) : heap.kernels.conv2d_bwd_filter_f32(call);
+  });
 }

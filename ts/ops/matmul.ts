@@ -3,8 +3,10 @@
 // a transposed A is copied to row-major inside the kernel.
 import { ShapeError, expectation, formatShape } from '../core/errors.js';
 import { gemmCall } from '../core/abi.js';
-import { Tensor, sizeOf } from '../core/tensor.js';
-import { activationClamp } from './activation.js';
+import { Tensor, sizeOf, tidy } from '../core/tensor.js';
+import { record } from '../autograd/tape.js';
+import { reduceToShape } from './reduce.js';
+import { activationBackward, activationClamp } from './activation.js';
 import type { FusedActivation } from './activation.js';
 import { launch } from './kernel.js';
 import { checkTensor } from './validate.js';
@@ -54,7 +56,7 @@ export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
   }
   const clamp = activationClamp(op, options.activation);
   const out = new Tensor([...batchShape, m, n], 'float32', op);
-  return launch(op, out, (heap) => heap.kernels.gemm_f32(gemmCall(heap, {
+  launch(op, out, (heap) => heap.kernels.gemm_f32(gemmCall(heap, {
     batch: sizeOf(batchShape),
     m, n, k,
     a: a.pointer(op, 'a'),
@@ -69,4 +71,25 @@ export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
     c: out.pointer(op, 'out'),
     ...clamp,
   })));
+  record(op, bias ? [a, b, bias] : [a, b], [out], ([dy], [needA, needB, needBias]) =>
+    tidy(() => {
+      const dz = activationBackward(options.activation, out, dy!);
+      return [
+        needA ? reduceToShape(matMulInputGrad(b, dz, transposeA, transposeB), a.shape) : null,
+        needB ? reduceToShape(matMulWeightGrad(a, dz, transposeA, transposeB), b.shape) : null,
+        needBias ? reduceToShape(dz, [n]) : null,
+      ];
+    }),
+  );
+  return out;
+}
+
+/** ∂/∂A of op(A)·op(B): dC·op(B)ᵀ, transposed back when A was. Batch dims as in dC. */
+function matMulInputGrad(b: Tensor, dc: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
+  return transposeA ? matMul(b, dc, { transposeA: transposeB, transposeB: true }) : matMul(dc, b, { transposeB: !transposeB });
+}
+
+/** ∂/∂B of op(A)·op(B): op(A)ᵀ·dC, transposed back when B was. Batch dims as in dC. */
+function matMulWeightGrad(a: Tensor, dc: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
+  return transposeB ? matMul(dc, a, { transposeA: true, transposeB: transposeA }) : matMul(a, dc, { transposeA: !transposeA });
 }

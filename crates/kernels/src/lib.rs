@@ -6,6 +6,7 @@
 pub mod conv;
 pub mod elementwise;
 pub mod gemm;
+pub mod pool;
 pub mod reference;
 pub mod simd;
 

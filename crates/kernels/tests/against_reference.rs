@@ -2,10 +2,10 @@
 //! simd128 and is swept again by the vitest suite) against the naive references, across sizes
 //! below, at and above the 4x8 tile. Outputs are prefilled with NaN and guarded past the end.
 
-use convkit_kernels::conv::{conv2d_fwd, conv2d_scratch, Conv2dParams};
+use convkit_kernels::conv::{conv2d_bwd_filter, conv2d_bwd_input, conv2d_bwd_scratch, conv2d_fwd, conv2d_scratch, Conv2dParams};
 use convkit_kernels::elementwise::{binary, clamp, Add, Broadcast, Mul};
-use convkit_kernels::gemm::{gemm, pack_weights, packed_weights_len, Strides, GEMM_INDIRECTION_LEN, NR};
-use convkit_kernels::reference::{binary_reference, conv2d_reference, gemm_reference};
+use convkit_kernels::gemm::{gemm, pack_weights, packed_weights_len, Epilogue, Strides, GEMM_INDIRECTION_LEN, NR};
+use convkit_kernels::reference::{binary_reference, conv2d_bwd_filter_reference, conv2d_bwd_input_reference, conv2d_reference, gemm_reference};
 use convkit_kernels::simd::{peak, Fast};
 use convkit_kernels::Clamp;
 
@@ -58,7 +58,7 @@ fn gemm_matches_reference() {
         pack_weights(k, n, &b, b_strides, bias, &mut packed);
         let mut rows = vec![std::ptr::null(); GEMM_INDIRECTION_LEN];
         let mut fast = prefilled(m * n);
-        gemm::<Fast>(m, n, k, &a, k, &packed, &mut fast, n, clamp, &mut rows);
+        gemm::<Fast>(m, n, k, &a, k, &packed, &mut fast, n, Epilogue::store(clamp), &mut rows);
 
         let mut reference = vec![0.0; m * n];
         gemm_reference(m, n, k, &a, Strides::row_major(k), &b, b_strides, bias, clamp, &mut reference);
@@ -79,39 +79,43 @@ fn packed_weights_are_bias_then_k_rows_zero_padded() {
     assert_eq!(packed, expected);
 }
 
+/// A random conv geometry: every fourth one pointwise; bottom/right padding shows only in the output size.
+fn random_conv(rng: &mut Lcg, case: usize) -> Conv2dParams {
+    let pointwise = case % 4 == 0;
+    let mut pick = |lo: usize, hi: usize| lo + rng.below(hi - lo + 1);
+    let (kh, kw) = if pointwise { (1, 1) } else { (pick(1, 5), pick(1, 5)) };
+    let (sh, sw, dh, dw) = if pointwise { (1, 1, 1, 1) } else { (pick(1, 3), pick(1, 3), pick(1, 2), pick(1, 2)) };
+    let (pt, pl, pb, pr) = if pointwise { (0, 0, 0, 0) } else { (pick(0, 2), pick(0, 2), pick(0, 2), pick(0, 2)) };
+    let (batch, cin, cout) = (pick(1, 3), pick(1, 19), pick(1, 21));
+    let h = dh * (kh - 1) + 1 + pick(0, 9);
+    let w = dw * (kw - 1) + 1 + pick(0, 9);
+    let u = |v: usize| v as u32;
+    Conv2dParams {
+        batch: u(batch),
+        in_h: u(h),
+        in_w: u(w),
+        in_c: u(cin),
+        out_h: u((h + pt + pb - dh * (kh - 1) - 1) / sh + 1),
+        out_w: u((w + pl + pr - dw * (kw - 1) - 1) / sw + 1),
+        out_c: u(cout),
+        kernel_h: u(kh),
+        kernel_w: u(kw),
+        stride_h: u(sh),
+        stride_w: u(sw),
+        dilation_h: u(dh),
+        dilation_w: u(dw),
+        pad_top: u(pt),
+        pad_left: u(pl),
+    }
+}
+
 #[test]
 fn conv2d_matches_reference() {
     let mut rng = Lcg(11);
     for case in 0..120 {
-        let pointwise = case % 4 == 0;
-        let pick = |rng: &mut Lcg, lo: usize, hi: usize| lo + rng.below(hi - lo + 1);
-        let (kh, kw) = if pointwise { (1, 1) } else { (pick(&mut rng, 1, 5), pick(&mut rng, 1, 5)) };
-        let (sh, sw, dh, dw) = if pointwise { (1, 1, 1, 1) } else { (pick(&mut rng, 1, 3), pick(&mut rng, 1, 3), pick(&mut rng, 1, 2), pick(&mut rng, 1, 2)) };
-        let (pt, pl) = if pointwise { (0, 0) } else { (pick(&mut rng, 0, 2), pick(&mut rng, 0, 2)) };
-        // Bottom/right padding only shows in the output size.
-        let (pb, pr) = if pointwise { (0, 0) } else { (pick(&mut rng, 0, 2), pick(&mut rng, 0, 2)) };
-        let (batch, cin, cout) = (pick(&mut rng, 1, 3), pick(&mut rng, 1, 19), pick(&mut rng, 1, 21));
-        let h = dh * (kh - 1) + 1 + pick(&mut rng, 0, 9);
-        let w = dw * (kw - 1) + 1 + pick(&mut rng, 0, 9);
-        let p = Conv2dParams {
-            batch: batch as u32,
-            in_h: h as u32,
-            in_w: w as u32,
-            in_c: cin as u32,
-            out_h: ((h + pt + pb - dh * (kh - 1) - 1) / sh + 1) as u32,
-            out_w: ((w + pl + pr - dw * (kw - 1) - 1) / sw + 1) as u32,
-            out_c: cout as u32,
-            kernel_h: kh as u32,
-            kernel_w: kw as u32,
-            stride_h: sh as u32,
-            stride_w: sw as u32,
-            dilation_h: dh as u32,
-            dilation_w: dw as u32,
-            pad_top: pt as u32,
-            pad_left: pl as u32,
-        };
+        let p = random_conv(&mut rng, case);
+        let (cout, k) = (p.out_c as usize, p.taps() * p.in_c as usize);
         let (x, filter, bias) = (rng.values(p.input_len()), rng.values(p.filter_len()), rng.values(cout));
-        let k = kh * kw * cin;
         let mut packed = vec![0.0; packed_weights_len(k, cout)];
         pack_weights(k, cout, &filter, Strides::row_major(cout), Some(&bias), &mut packed);
         let scratch = conv2d_scratch(&p);
@@ -123,6 +127,30 @@ fn conv2d_matches_reference() {
         let mut reference = vec![0.0; p.output_len()];
         conv2d_reference(&p, &x, &filter, Some(&bias), Clamp::NONE, &mut reference);
         assert_close(&format!("conv2d {:?}", p), &fast, &reference);
+    }
+}
+
+#[test]
+fn conv2d_gradients_match_reference() {
+    let mut rng = Lcg(13);
+    for case in 0..60 {
+        let p = random_conv(&mut rng, case);
+        let (x, filter, dy) = (rng.values(p.input_len()), rng.values(p.filter_len()), rng.values(p.output_len()));
+        let (floats_len, pointers_len) = conv2d_bwd_scratch(&p);
+        let mut floats = vec![f32::NAN; floats_len];
+        let mut pointers = vec![std::ptr::null(); pointers_len];
+
+        let mut dx = prefilled(p.input_len());
+        conv2d_bwd_input::<Fast>(&p, &dy, &filter, &mut dx, &mut floats, &mut pointers);
+        let mut reference = vec![0.0; p.input_len()];
+        conv2d_bwd_input_reference(&p, &dy, &filter, &mut reference);
+        assert_close(&format!("conv2d dx {:?}", p), &dx, &reference);
+
+        let mut dfilter = prefilled(p.filter_len());
+        conv2d_bwd_filter::<Fast>(&p, &x, &dy, &mut dfilter, &mut floats, &mut pointers);
+        let mut reference = vec![0.0; p.filter_len()];
+        conv2d_bwd_filter_reference(&p, &x, &dy, &mut reference);
+        assert_close(&format!("conv2d dfilter {:?}", p), &dfilter, &reference);
     }
 }
 

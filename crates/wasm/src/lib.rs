@@ -7,20 +7,21 @@
 
 use convkit_kernels::conv::{conv2d_fwd, conv2d_scratch, Conv2dParams};
 use convkit_kernels::elementwise::{binary, clamp, Add, BinaryOp, Broadcast, Mul, MAX_RANK};
-use convkit_kernels::gemm::{gemm, pack_weights, packed_weights_len, Strides, GEMM_INDIRECTION_LEN};
+use convkit_kernels::gemm::{gemm, pack_weights, packed_weights_len, Epilogue, Strides, GEMM_INDIRECTION_LEN};
 use convkit_kernels::reference::{conv2d_reference, gemm_reference};
 use convkit_kernels::simd::{peak, Fast};
 use convkit_kernels::Clamp;
 use std::alloc::{alloc as raw_alloc, dealloc, Layout};
 
+mod training;
 mod workspace;
 use workspace::{workspace, OutOfMemory};
 
-const OK: u32 = 0;
+pub(crate) const OK: u32 = 0;
 const OUT_OF_MEMORY: u32 = 1;
 const ALIGN: usize = 16;
 
-fn status(r: Result<(), OutOfMemory>) -> u32 {
+pub(crate) fn status(r: Result<(), OutOfMemory>) -> u32 {
     match r {
         Ok(()) => OK,
         Err(OutOfMemory) => OUT_OF_MEMORY,
@@ -57,7 +58,7 @@ pub extern "C" fn workspace_release() {
     workspace().release()
 }
 
-unsafe fn slice<'a>(ptr: u32, len: usize) -> &'a [f32] {
+pub(crate) unsafe fn slice<'a>(ptr: u32, len: usize) -> &'a [f32] {
     if len == 0 {
         &[]
     } else {
@@ -65,7 +66,7 @@ unsafe fn slice<'a>(ptr: u32, len: usize) -> &'a [f32] {
     }
 }
 
-unsafe fn slice_mut<'a>(ptr: u32, len: usize) -> &'a mut [f32] {
+pub(crate) unsafe fn slice_mut<'a>(ptr: u32, len: usize) -> &'a mut [f32] {
     if len == 0 {
         &mut []
     } else {
@@ -159,7 +160,7 @@ pub unsafe extern "C" fn gemm_f32(call: *const GemmCall) -> u32 {
                 copy_rows(m, k, call.a(item), call.a_strides(), a_copy);
                 (&a_copy[..a_copy_len], k)
             };
-            gemm::<Fast>(m, n, k, a, a_stride, packed, call.c(item), n, call.clamp(), rows);
+            gemm::<Fast>(m, n, k, a, a_stride, packed, call.c(item), n, Epilogue::store(call.clamp()), rows);
         }
         Ok(())
     })())

@@ -13,7 +13,10 @@
 //!   far longer inner loops when c_in is small. Padding is first materialised in a padded copy.
 //! - Taps: one pointer per (pixel, tap), the zero row for padding taps.
 
-use crate::gemm::{gemm, igemm_chunk, packed_weights_len, round_up, GEMM_INDIRECTION_LEN, MC, MR};
+mod backward;
+pub use backward::{conv2d_bwd_filter, conv2d_bwd_input, conv2d_bwd_scratch, BWD_ROWS};
+
+use crate::gemm::{gemm, igemm_chunk, packed_weights_len, round_up, Epilogue, GEMM_INDIRECTION_LEN, MC, MR};
 use crate::simd::F32x4;
 use crate::Clamp;
 
@@ -154,7 +157,7 @@ pub fn conv2d_fwd<V: F32x4>(
         return;
     }
     match plan(p) {
-        Plan::Pointwise => gemm::<V>(p.output_pixels(), n, k, x, k, packed, y, n, clamp, pointers),
+        Plan::Pointwise => gemm::<V>(p.output_pixels(), n, k, x, k, packed, y, n, Epilogue::store(clamp), pointers),
         Plan::RowRuns { padded: false } => row_runs::<V>(p, x, packed, y, clamp, pointers),
         Plan::RowRuns { padded: true } => {
             let q = p.padded();
@@ -206,7 +209,7 @@ fn chunked<V: F32x4>(
             fill(m0 + r.min(mc - 1), &mut |t, ptr| pointers[(block * ks + t) * MR + lane] = ptr);
         }
         // SAFETY: `fill` hands out pointers to kc readable values each (checked by the callers).
-        unsafe { igemm_chunk::<V>(mc, n, kc, ks, pointers, packed, y.as_mut_ptr().add(m0 * n), n, clamp) };
+        unsafe { igemm_chunk::<V>(mc, n, kc, ks, pointers, packed, y.as_mut_ptr().add(m0 * n), n, Epilogue::store(clamp)) };
     }
 }
 

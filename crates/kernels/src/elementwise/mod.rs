@@ -168,3 +168,31 @@ pub fn clamp<V: F32x4>(x: &[f32], y: &mut [f32], c: Clamp) {
         y[i] = c.apply(x[i]);
     }
 }
+
+/// y[o, i] = Σ_m x[o, m, i] for x viewed as (outer, mid, inner): summing one run of contiguous axes.
+pub fn reduce_sum<V: F32x4>(outer: usize, mid: usize, inner: usize, x: &[f32], y: &mut [f32]) {
+    assert!(x.len() >= outer * mid * inner && y.len() >= outer * inner);
+    let vectors = inner / 4 * 4;
+    for o in 0..outer {
+        let (src, dst) = (&x[o * mid * inner..], &mut y[o * inner..(o + 1) * inner]);
+        for i in (0..vectors).step_by(4) {
+            let mut acc = V::splat(0.0);
+            for m in 0..mid {
+                // SAFETY: m·inner + i + 4 <= mid·inner, inside src.
+                acc = acc.add(unsafe { V::load(src.as_ptr().add(m * inner + i)) });
+            }
+            // SAFETY: i + 4 <= inner.
+            unsafe { acc.store(dst.as_mut_ptr().add(i)) };
+        }
+        for (i, d) in dst.iter_mut().enumerate().skip(vectors) {
+            *d = (0..mid).map(|m| src[m * inner + i]).sum();
+        }
+    }
+}
+
+/// dx = dy where y > 0, else 0: relu's gradient, from its output.
+pub fn relu_bwd(y: &[f32], dy: &[f32], dx: &mut [f32]) {
+    for ((d, &yv), &g) in dx.iter_mut().zip(y).zip(dy) {
+        *d = if yv > 0.0 { g } else { 0.0 };
+    }
+}

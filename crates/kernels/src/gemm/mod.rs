@@ -17,6 +17,20 @@ pub const NR: usize = 8;
 /// Output rows per chunk: a chunk's A rows stay in L2 while each B panel (in L1) sweeps them.
 pub const MC: usize = 64;
 
+/// What happens to a finished tile: added to what C holds (or overwriting it), then clamped.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Epilogue {
+    pub accumulate: bool,
+    pub clamp: Clamp,
+}
+
+impl Epilogue {
+    pub fn store(clamp: Clamp) -> Epilogue {
+        Epilogue { accumulate: false, clamp }
+    }
+    pub const ACCUMULATE: Epilogue = Epilogue { accumulate: true, clamp: Clamp::NONE };
+}
+
 pub fn round_up(x: usize, to: usize) -> usize {
     (x + to - 1) / to * to
 }
@@ -63,7 +77,7 @@ pub fn pack_weights(k: usize, n: usize, b: &[f32], strides: Strides, bias: Optio
     }
 }
 
-/// The 4x8 IGEMM microkernel: C[mr x nc] = clamp(bias + Σ_tap Σ_kc A·W) for one MR-row block and
+/// The 4x8 IGEMM microkernel: C[mr x nc] = clamp(bias + Σ_tap Σ_kc A·W (+ C)) for one MR-row block and
 /// one NR-column panel. Rows past `mr` are computed from duplicated pointers and not stored.
 ///
 /// # Safety
@@ -80,7 +94,7 @@ pub unsafe fn igemm_4x8<V: F32x4>(
     w: *const f32,
     c: *mut f32,
     c_stride: usize,
-    clamp: Clamp,
+    out: Epilogue,
 ) {
     let mut w = w;
     let bias0 = V::load(w);
@@ -110,22 +124,40 @@ pub unsafe fn igemm_4x8<V: F32x4>(
             c31 = c31.add(v3.mul(b1));
         }
     }
-    let (lo, hi) = (V::splat(clamp.min), V::splat(clamp.max));
+    let (lo, hi) = (V::splat(out.clamp.min), V::splat(out.clamp.max));
     let rows = [[c00, c01], [c10, c11], [c20, c21], [c30, c31]];
     for (r, row) in rows.iter().enumerate().take(mr) {
-        let out = c.add(r * c_stride);
-        let v0 = row[0].max(lo).min(hi);
-        let v1 = row[1].max(lo).min(hi);
+        let dst = c.add(r * c_stride);
+        let (mut v0, mut v1) = (row[0], row[1]);
+        if out.accumulate {
+            let [p0, p1] = load_row::<V>(dst, nc);
+            v0 = v0.add(p0);
+            v1 = v1.add(p1);
+        }
+        let (v0, v1) = (v0.max(lo).min(hi), v1.max(lo).min(hi));
         if nc == NR {
-            v0.store(out);
-            v1.store(out.add(4));
+            v0.store(dst);
+            v1.store(dst.add(4));
         } else {
             let lanes = [v0.to_array(), v1.to_array()];
             for j in 0..nc {
-                *out.add(j) = lanes[j / 4][j % 4];
+                *dst.add(j) = lanes[j / 4][j % 4];
             }
         }
     }
+}
+
+/// The first `nc` values of a C row as two vectors, zeros past nc.
+#[inline(always)]
+unsafe fn load_row<V: F32x4>(src: *const f32, nc: usize) -> [V; 2] {
+    if nc == NR {
+        return [V::load(src), V::load(src.add(4))];
+    }
+    let mut row = [0.0f32; NR];
+    for (j, v) in row.iter_mut().enumerate().take(nc) {
+        *v = *src.add(j);
+    }
+    [V::load(row.as_ptr()), V::load(row.as_ptr().add(4))]
 }
 
 /// One chunk of up to MC output rows against every panel of B.
@@ -143,7 +175,7 @@ pub unsafe fn igemm_chunk<V: F32x4>(
     packed: &[f32],
     c: *mut f32,
     c_stride: usize,
-    clamp: Clamp,
+    out: Epilogue,
 ) {
     let panel_len = NR * (1 + ks * kc);
     let blocks = (m + MR - 1) / MR;
@@ -162,7 +194,7 @@ pub unsafe fn igemm_chunk<V: F32x4>(
                 w,
                 c.add(i * c_stride + j),
                 c_stride,
-                clamp,
+                out,
             );
         }
     }
@@ -171,8 +203,8 @@ pub unsafe fn igemm_chunk<V: F32x4>(
 /// Scratch pointers needed by `gemm` (one chunk of row pointers).
 pub const GEMM_INDIRECTION_LEN: usize = MC;
 
-/// C[m x n] = clamp(packed bias + A · B) with A row-major at row stride `a_stride` and B packed.
-/// `rows` is scratch for GEMM_INDIRECTION_LEN pointers.
+/// C[m x n] = clamp(packed bias + A · B (+ C when accumulating)) with A row-major at row stride
+/// `a_stride` and B packed. `rows` is scratch for GEMM_INDIRECTION_LEN pointers.
 #[allow(clippy::too_many_arguments)]
 pub fn gemm<V: F32x4>(
     m: usize,
@@ -183,7 +215,7 @@ pub fn gemm<V: F32x4>(
     packed: &[f32],
     c: &mut [f32],
     c_stride: usize,
-    clamp: Clamp,
+    out: Epilogue,
     rows: &mut [*const f32],
 ) {
     if m == 0 || n == 0 {
@@ -201,7 +233,7 @@ pub fn gemm<V: F32x4>(
         }
         // SAFETY: every pointer addresses a full row of k values; C was bounds-checked above.
         unsafe {
-            igemm_chunk::<V>(mc, n, k, 1, &rows[..padded], packed, c.as_mut_ptr().add(m0 * c_stride), c_stride, clamp);
+            igemm_chunk::<V>(mc, n, k, 1, &rows[..padded], packed, c.as_mut_ptr().add(m0 * c_stride), c_stride, out);
         }
     }
 }

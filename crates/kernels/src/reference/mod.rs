@@ -60,3 +60,39 @@ pub fn binary_reference(space: &Broadcast, a: &[f32], b: &[f32], op: impl Fn(f32
         *o = op(a[ia], b[ib]);
     }
 }
+
+/// ∂L/∂x of conv2d by the definition: every (pixel, tap, channel) product routes dy back.
+pub fn conv2d_bwd_input_reference(p: &Conv2dParams, dy: &[f32], filter: &[f32], dx: &mut [f32]) {
+    let (cin, cout) = (p.in_c as usize, p.out_c as usize);
+    let mut acc = vec![0.0f64; p.input_len()];
+    for m in 0..p.output_pixels() {
+        for t in 0..p.taps() {
+            if let Some(offset) = p.input_offset(m, t) {
+                for ci in 0..cin {
+                    for co in 0..cout {
+                        acc[offset + ci] += dy[m * cout + co] as f64 * filter[(t * cin + ci) * cout + co] as f64;
+                    }
+                }
+            }
+        }
+    }
+    dx.iter_mut().zip(acc).for_each(|(d, a)| *d = a as f32);
+}
+
+/// ∂L/∂filter of conv2d by the definition.
+pub fn conv2d_bwd_filter_reference(p: &Conv2dParams, x: &[f32], dy: &[f32], dfilter: &mut [f32]) {
+    let (cin, cout) = (p.in_c as usize, p.out_c as usize);
+    let mut acc = vec![0.0f64; p.filter_len()];
+    for m in 0..p.output_pixels() {
+        for t in 0..p.taps() {
+            if let Some(offset) = p.input_offset(m, t) {
+                for ci in 0..cin {
+                    for co in 0..cout {
+                        acc[(t * cin + ci) * cout + co] += x[offset + ci] as f64 * dy[m * cout + co] as f64;
+                    }
+                }
+            }
+        }
+    }
+    dfilter.iter_mut().zip(acc).for_each(|(d, a)| *d = a as f32);
+}

@@ -1,52 +1,10 @@
-// The op registry: every public op declares sample inputs with a float64 reference, and error
-// inputs with the error class and message they must raise. The shared suite iterates it, and a
-// check fails when a public op has no entry, so a new op cannot skip the tests.
-import type { Tensor } from '../../dist/convkit.js';
-import type { Tolerance } from './compare.js';
-import { broadcastReference, conv2dReference, dense, map, matMulReference, relu } from './reference.js';
-import type { Dense } from './reference.js';
-import type { ConvkitModule } from './types.js';
-
-export interface Sample {
-  label: string;
-  inputs: Dense[];
-  run: (ck: ConvkitModule, inputs: Tensor[]) => Tensor;
-  reference: (ck: ConvkitModule, inputs: Dense[]) => Dense;
-  tolerance?: Tolerance;
-}
-
-export type ErrorName = 'ShapeError' | 'DTypeError' | 'DisposedError' | 'ValueError' | 'OutOfMemoryError';
-
-export interface ErrorCase {
-  label: string;
-  run: (ck: ConvkitModule) => unknown;
-  error: ErrorName;
-  message: RegExp;
-}
-
-export interface OpEntry {
-  op: string;
-  samples: Sample[];
-  errors: ErrorCase[];
-}
-
-/** Deterministic values in [-1, 1), rounded to float32 so the reference sees what the kernel sees. */
-export function randomDense(shape: number[], seed: number): Dense {
-  let state = seed >>> 0;
-  const size = shape.reduce((p, d) => p * d, 1);
-  const data = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    data[i] = state / 2 ** 31 - 1;
-  }
-  return dense(shape, data);
-}
-
-function withValues(d: Dense, at: Record<number, number>): Dense {
-  const data = Float64Array.from(d.data);
-  for (const [i, v] of Object.entries(at)) data[Number(i)] = v;
-  return { shape: d.shape, data };
-}
+// Registry entries for the foundation ops: conv2d, matMul, add, mul, relu.
+import type { Tensor } from '../../../dist/convkit.js';
+import { broadcastReference, conv2dReference, dense, map, matMulReference, relu } from '../reference.js';
+import type { Dense } from '../reference.js';
+import type { ConvkitModule } from '../types.js';
+import { randomDense, withValues } from './types.js';
+import type { OpEntry, Sample } from './types.js';
 
 type ConvOptions = Parameters<ConvkitModule['ops']['conv2d']>[2];
 
@@ -55,6 +13,7 @@ function convSample(label: string, x: number[], f: number[], options: Omit<NonNu
   return {
     label,
     inputs,
+    grad: inputs.map((_, i) => i),
     run: (ck, [xt, ft, bias]) => ck.ops.conv2d(xt!, ft!, { ...options, ...(bias ? { bias } : {}) }),
     reference: (ck, [xd, fd, bd]) => {
       const y = conv2dReference(ck.ops.conv2dGeometry('conv2d', xd!.shape, fd!.shape, options), xd!.data, fd!.data, bd?.data);
@@ -67,6 +26,7 @@ function matMulSample(label: string, a: number[], b: number[], transposeA: boole
   return {
     label,
     inputs: [randomDense(a, seed), randomDense(b, seed + 1)],
+    grad: [0, 1],
     run: (ck, [at, bt]) => ck.ops.matMul(at!, bt!, { transposeA, transposeB }),
     reference: (_ck, [ad, bd]) => matMulReference(ad!, bd!, transposeA, transposeB),
   };
@@ -74,9 +34,11 @@ function matMulSample(label: string, a: number[], b: number[], transposeA: boole
 
 function binarySample(op: 'add' | 'mul', label: string, a: Dense, b: Dense): Sample {
   const f = op === 'add' ? (x: number, y: number) => x + y : (x: number, y: number) => x * y;
+  const finite = [...a.data, ...b.data].every(Number.isFinite);
   return {
     label,
     inputs: [a, b],
+    grad: finite ? [0, 1] : [],
     run: (ck, [at, bt]) => ck.ops[op](at!, bt!),
     reference: (_ck, [ad, bd]) => broadcastReference(ad!, bd!, f),
   };
@@ -84,7 +46,7 @@ function binarySample(op: 'add' | 'mul', label: string, a: Dense, b: Dense): Sam
 
 const special = dense([6], [NaN, Infinity, -Infinity, -0, 1.5, -2]);
 
-export function opRegistry(): OpEntry[] {
+export function coreEntries(): OpEntry[] {
   return [
     {
       op: 'conv2d',
@@ -96,6 +58,7 @@ export function opRegistry(): OpEntry[] {
         {
           ...convSample('NaN and Inf in x reach exactly the outputs whose window covers them', [1, 5, 5, 1], [3, 3, 1, 2], { padding: 'same' }, false, 5),
           inputs: [withValues(randomDense([1, 5, 5, 1], 5), { 0: NaN, 24: Infinity }), randomDense([3, 3, 1, 2], 6)],
+          grad: [],
         },
       ],
       errors: [
@@ -132,6 +95,7 @@ export function opRegistry(): OpEntry[] {
         {
           label: 'bias and fused relu',
           inputs: [randomDense([5, 6], 17), randomDense([6, 10], 18), randomDense([10], 19)],
+          grad: [0, 1, 2],
           run: (ck, [a, b, bias]) => ck.ops.matMul(a!, b!, { bias: bias!, activation: 'relu' }),
           reference: (_ck, [a, b, bias]) => {
             const y = matMulReference(a!, b!);
@@ -183,7 +147,7 @@ export function opRegistry(): OpEntry[] {
     {
       op: 'relu',
       samples: [
-        { label: 'random values, odd length', inputs: [randomDense([3, 7, 5], 41)], run: (ck, [x]) => ck.ops.relu(x!), reference: (_ck, [x]) => map(x!, relu) },
+        { label: 'random values, odd length', inputs: [randomDense([3, 7, 5], 41)], grad: [0], run: (ck, [x]) => ck.ops.relu(x!), reference: (_ck, [x]) => map(x!, relu) },
         { label: 'NaN, ±Inf and -0', inputs: [special], run: (ck, [x]) => ck.ops.relu(x!), reference: (_ck, [x]) => map(x!, relu) },
       ],
       errors: [

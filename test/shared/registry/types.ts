@@ -1,0 +1,54 @@
+// The op registry's types: every public op declares sample inputs with a float64 reference (and
+// which inputs to gradient-check against it), and error inputs with the class and message they
+// must raise. The shared suite iterates every entry; a public op without one fails a check.
+import type { DType, Tensor } from '../../../dist/convkit.js';
+import type { Tolerance } from '../compare.js';
+import { dense } from '../reference.js';
+import type { Dense } from '../reference.js';
+import type { ConvkitModule } from '../types.js';
+
+export interface Sample {
+  label: string;
+  inputs: Dense[];
+  run: (ck: ConvkitModule, inputs: Tensor[]) => Tensor;
+  reference: (ck: ConvkitModule, inputs: Dense[]) => Dense;
+  tolerance?: Tolerance;
+  /** Input dtypes, float32 where not given. */
+  dtypes?: DType[];
+  /** Inputs whose gradient is checked against central differences of `reference`. */
+  grad?: number[];
+}
+
+export type ErrorName = 'ShapeError' | 'DTypeError' | 'DisposedError' | 'ValueError' | 'OutOfMemoryError';
+
+export interface ErrorCase {
+  label: string;
+  run: (ck: ConvkitModule) => unknown;
+  error: ErrorName;
+  message: RegExp;
+}
+
+export interface OpEntry {
+  op: string;
+  samples: Sample[];
+  errors: ErrorCase[];
+}
+
+/** Deterministic values in [-1, 1), rounded to float32 so the reference sees what the kernel sees. */
+export function randomDense(shape: number[], seed: number): Dense {
+  let state = seed >>> 0;
+  const size = shape.reduce((p, d) => p * d, 1);
+  const data = new Float32Array(size);
+  for (let i = 0; i < size; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    data[i] = state / 2 ** 31 - 1;
+  }
+  return dense(shape, data);
+}
+
+export function withValues(d: Dense, at: Record<number, number>): Dense {
+  const data = Float64Array.from(d.data);
+  for (const [i, v] of Object.entries(at)) data[Number(i)] = v;
+  return { shape: d.shape, data };
+}
+
