@@ -1,11 +1,9 @@
 #!/usr/bin/env node
-// The convkit command line. `convkit train` becomes real with the training issue (autograd,
-// layers, fit); until then it says so plainly instead of pretending.
-const [command] = process.argv.slice(2);
-if (command === 'train') {
-  console.log('convkit train: training is not built yet. It arrives with autograd, layers and fit (issue #4);');
-  console.log('today the package provides tensors, conv2d, matMul and element-wise ops (see README).');
-  process.exit(0);
-}
-console.log('usage: convkit train [--model lenet] [--epochs N] [--data DIR] [--out DIR]');
-process.exit(command ? 1 : 0);
+// The convkit command line (ts/cli, bundled as dist/cli.js): `convkit train --help`.
+const cli = await import('../dist/cli.js').catch((error) => {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+  console.error('convkit: dist/cli.js is missing; in a source checkout run `npm run build` first');
+  process.exit(1);
+});
+
+process.exitCode = await cli.main(process.argv.slice(2));

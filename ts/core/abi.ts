@@ -56,3 +56,30 @@ export const binaryCall = struct([
   ['rank', 'u32'], ['shape', ['u32', MAX_RANK]], ['aStrides', ['u32', MAX_RANK]], ['bStrides', ['u32', MAX_RANK]],
   ['a', 'u32'], ['aLen', 'u32'], ['b', 'u32'], ['bLen', 'u32'], ['out', 'u32'],
 ] as const);
+
+/** crates/wasm/src/optim.rs SgdCall: SgdParams then the buffers. */
+export const sgdCall = struct([
+  ['learningRate', 'f32'], ['momentum', 'f32'], ['nesterov', 'u32'], ['len', 'u32'], ['w', 'u32'], ['g', 'u32'], ['velocity', 'u32'],
+] as const);
+
+/** crates/wasm/src/optim.rs AdamCall: AdamParams then the buffers. */
+export const adamCall = struct([
+  ['learningRate', 'f32'], ['beta1', 'f32'], ['beta2', 'f32'], ['epsilon', 'f32'], ['weightDecay', 'f32'], ['step', 'u32'],
+  ['len', 'u32'], ['w', 'u32'], ['g', 'u32'], ['m', 'u32'], ['v', 'u32'],
+] as const);
+
+// crates/wasm/src/nn.rs
+export const softmaxCrossEntropyCall = struct([
+  ['rows', 'u32'], ['classes', 'u32'], ['sparse', 'u32'], ['logits', 'u32'], ['labels', 'u32'], ['dloss', 'u32'], ['out', 'u32'],
+] as const);
+
+export const batchNormCall = struct([
+  ['rows', 'u32'], ['channels', 'u32'], ['training', 'u32'], ['momentum', 'f32'], ['epsilon', 'f32'],
+  ['x', 'u32'], ['gamma', 'u32'], ['beta', 'u32'], ['movingMean', 'u32'], ['movingVariance', 'u32'],
+  ['mean', 'u32'], ['invstd', 'u32'], ['y', 'u32'],
+] as const);
+
+export const batchNormBwdCall = struct([
+  ['rows', 'u32'], ['channels', 'u32'], ['training', 'u32'], ['x', 'u32'], ['dy', 'u32'], ['gamma', 'u32'],
+  ['mean', 'u32'], ['invstd', 'u32'], ['dx', 'u32'], ['dgamma', 'u32'], ['dbeta', 'u32'],
+] as const);

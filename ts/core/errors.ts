@@ -30,3 +30,6 @@ export function formatShape(shape: readonly number[]): string {
 export function expectation(argument: string, expected: string, received: string): string {
   return `argument '${argument}' expected ${expected}, received ${received}`;
 }
+
+/** A data file (IDX ...) is malformed: bad magic, unknown type code, wrong dims, truncated. */
+export class DataFormatError extends ConvkitError {}

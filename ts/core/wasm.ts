@@ -24,7 +24,27 @@ export interface WasmExports {
   avg_pool2d_bwd_f32(call: number): number;
   reduce_sum_f32(x: number, y: number, outer: number, mid: number, inner: number): number;
   relu_bwd_f32(y: number, dy: number, dx: number, len: number): number;
+  // nn (crates/wasm/src/nn.rs)
+  sub_f32(call: number): number;
+  div_f32(call: number): number;
+  sigmoid_f32(x: number, y: number, len: number): number;
+  tanh_f32(x: number, y: number, len: number): number;
+  sigmoid_bwd_f32(y: number, dy: number, dx: number, len: number): number;
+  tanh_bwd_f32(y: number, dy: number, dx: number, len: number): number;
+  softmax_f32(x: number, y: number, rows: number, k: number): number;
+  log_softmax_f32(x: number, y: number, rows: number, k: number): number;
+  softmax_bwd_f32(y: number, dy: number, dx: number, rows: number, k: number): number;
+  log_softmax_bwd_f32(y: number, dy: number, dx: number, rows: number, k: number): number;
+  softmax_cross_entropy_f32(call: number): number;
+  softmax_cross_entropy_bwd_f32(call: number): number;
+  batch_norm_f32(call: number): number;
+  batch_norm_bwd_f32(call: number): number;
+  dropout_f32(x: number, y: number, len: number, seed: number, threshold: number, scale: number): number;
+  argmax_f32(x: number, out: number, outer: number, mid: number, inner: number): number;
+  copy_blocks_u32(src: number, srcStride: number, dst: number, dstStride: number, rows: number, len: number): number;
   peak_probe(iterations: number, seed: number): number;
+  sgd_f32(call: number): number;
+  adam_f32(call: number): number;
   peak_probe_flops_per_iteration(): number;
 }
 

@@ -39,3 +39,32 @@ export function reluBackward(y: Tensor, dy: Tensor): Tensor {
 export function activationBackward(activation: FusedActivation | undefined, y: Tensor, dy: Tensor): Tensor {
   return activation === 'relu' ? reluBackward(y, dy) : dy;
 }
+
+const SMOOTH = {
+  sigmoid: ['sigmoid_f32', 'sigmoid_bwd_f32'],
+  tanh: ['tanh_f32', 'tanh_bwd_f32'],
+} as const;
+
+/** An activation whose gradient is a function of its output alone. */
+function smooth(op: keyof typeof SMOOTH, x: Tensor): Tensor {
+  checkTensor(op, 'x', x);
+  const [forward, backward] = SMOOTH[op];
+  const y = new Tensor(x.shape, 'float32', op);
+  launch(op, y, (heap) => heap.kernels[forward](x.pointer(op, 'x'), y.pointer(op, 'y'), x.size));
+  record(op, [x], [y], ([dy]) => {
+    const bop = `${op}Backward`;
+    const dx = new Tensor(y.shape, 'float32', bop);
+    return [launch(bop, dx, (heap) => heap.kernels[backward](y.pointer(bop, 'y'), dy!.pointer(bop, 'dy'), dx.pointer(bop, 'dx'), y.size))];
+  });
+  return y;
+}
+
+/** 1 / (1 + e^−x), stable for any x; its gradient is dy · y · (1 − y). */
+export function sigmoid(x: Tensor): Tensor {
+  return smooth('sigmoid', x);
+}
+
+/** The hyperbolic tangent; its gradient is dy · (1 − y²). */
+export function tanh(x: Tensor): Tensor {
+  return smooth('tanh', x);
+}

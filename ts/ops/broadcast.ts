@@ -36,7 +36,9 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
   return strides;
 }
 
-export function binary(op: string, kernel: 'add_f32' | 'mul_f32', a: Tensor, b: Tensor): Tensor {
+export type BinaryKernel = 'add_f32' | 'mul_f32' | 'sub_f32' | 'div_f32';
+
+export function binary(op: string, kernel: BinaryKernel, a: Tensor, b: Tensor): Tensor {
   checkTensor(op, 'a', a);
   checkTensor(op, 'b', b);
   const shape = broadcastShape(op, a.shape, b.shape);

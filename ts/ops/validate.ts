@@ -28,3 +28,18 @@ export function positivePair(op: string, argument: string, value: number | reado
   }
   return pair as [number, number];
 }
+
+/** One axis in [-rank, rank), returned non-negative. */
+export function checkAxis(op: string, rank: number, axis: unknown): number {
+  if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -rank || axis >= rank) {
+    throw new ValueError(op, expectation('axis', `an integer in [${-rank}, ${rank})`, JSON.stringify(axis) ?? String(axis)));
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/** The tensor's shape equals `shape`, or a ShapeError saying what was expected. */
+export function checkShape(op: string, argument: string, t: Tensor, shape: readonly number[], meaning: string): void {
+  if (t.rank !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+    throw new ShapeError(op, expectation(argument, `shape ${formatShape(shape)} (${meaning})`, formatShape(t.shape)));
+  }
+}

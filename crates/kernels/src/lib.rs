@@ -6,6 +6,8 @@
 pub mod conv;
 pub mod elementwise;
 pub mod gemm;
+pub mod nn;
+pub mod optim;
 pub mod pool;
 pub mod reference;
 pub mod simd;

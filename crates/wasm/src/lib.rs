@@ -13,6 +13,8 @@ use convkit_kernels::simd::{peak, Fast};
 use convkit_kernels::Clamp;
 use std::alloc::{alloc as raw_alloc, dealloc, Layout};
 
+mod optim;
+mod nn;
 mod training;
 mod workspace;
 use workspace::{workspace, OutOfMemory};
@@ -262,7 +264,7 @@ pub struct BinaryCall {
     pub out: u32,
 }
 
-unsafe fn binary_call<Op: BinaryOp>(call: *const BinaryCall) -> u32 {
+pub(crate) unsafe fn binary_call<Op: BinaryOp>(call: *const BinaryCall) -> u32 {
     let call = &*call;
     let rank = call.rank as usize;
     let widen = |v: &[u32]| v[..rank].iter().map(|&d| d as usize).collect::<Vec<_>>();

@@ -38,6 +38,30 @@ impl BinaryOp for Mul {
     }
 }
 
+pub struct Sub;
+impl BinaryOp for Sub {
+    #[inline(always)]
+    fn vector<V: F32x4>(a: V, b: V) -> V {
+        a.sub(b)
+    }
+    #[inline(always)]
+    fn scalar(a: f32, b: f32) -> f32 {
+        a - b
+    }
+}
+
+pub struct Div;
+impl BinaryOp for Div {
+    #[inline(always)]
+    fn vector<V: F32x4>(a: V, b: V) -> V {
+        a.div(b)
+    }
+    #[inline(always)]
+    fn scalar(a: f32, b: f32) -> f32 {
+        a / b
+    }
+}
+
 /// A broadcast iteration space: output dims with the stride of each operand along them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Broadcast {

@@ -5,6 +5,12 @@ use crate::elementwise::Broadcast;
 use crate::gemm::Strides;
 use crate::Clamp;
 
+mod nn;
+pub use nn::*;
+
+pub mod optim;
+pub use optim::{adam_reference, sgd_reference};
+
 /// C = clamp(bias + A·B) for any strides of A and B; C row-major (m x n).
 #[allow(clippy::too_many_arguments)]
 pub fn gemm_reference(

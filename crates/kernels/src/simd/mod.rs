@@ -16,6 +16,8 @@ pub type Fast = Simd128;
 pub type Fast = Scalar;
 
 pub mod peak;
+mod math;
+pub use math::exp;
 
 pub trait F32x4: Copy {
     fn splat(x: f32) -> Self;
@@ -34,4 +36,15 @@ pub trait F32x4: Copy {
     fn min(self, o: Self) -> Self;
     fn max(self, o: Self) -> Self;
     fn to_array(self) -> [f32; 4];
+    fn sub(self, o: Self) -> Self;
+    fn div(self, o: Self) -> Self;
+    /// Lane-wise IEEE square root (correctly rounded, as f32x4.sqrt).
+    fn sqrt(self) -> Self;
+    fn abs(self) -> Self;
+    /// Lanes rounded to the nearest integer, ties to even.
+    fn round(self) -> Self;
+    /// 2^n for lanes holding integers n in [-126, 127] (exp's scaling step).
+    fn pow2i(self) -> Self;
+    /// Per lane: `a` where self < o, else `b` (NaN compares false, so it picks `b`).
+    fn select_lt(self, o: Self, a: Self, b: Self) -> Self;
 }

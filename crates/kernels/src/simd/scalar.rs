@@ -69,4 +69,44 @@ impl F32x4 for Scalar {
     fn to_array(self) -> [f32; 4] {
         self.0
     }
+    #[inline(always)]
+    fn sub(self, o: Self) -> Self {
+        Scalar(lanes(self.0, o.0, |a, b| a - b))
+    }
+    #[inline(always)]
+    fn div(self, o: Self) -> Self {
+        Scalar(lanes(self.0, o.0, |a, b| a / b))
+    }
+    #[inline(always)]
+    fn sqrt(self) -> Self {
+        Scalar(self.0.map(f32::sqrt))
+    }
+    #[inline(always)]
+    fn abs(self) -> Self {
+        Scalar(self.0.map(f32::abs))
+    }
+    #[inline(always)]
+    fn round(self) -> Self {
+        Scalar(self.0.map(round_ties_even))
+    }
+    #[inline(always)]
+    fn pow2i(self) -> Self {
+        Scalar(self.0.map(|n| f32::from_bits(((n as i32 + 127) as u32) << 23)))
+    }
+    #[inline(always)]
+    fn select_lt(self, o: Self, a: Self, b: Self) -> Self {
+        let pick = |i: usize| if self.0[i] < o.0[i] { a.0[i] } else { b.0[i] };
+        Scalar([pick(0), pick(1), pick(2), pick(3)])
+    }
+}
+
+/// f32::round_ties_even is newer than the Rust 1.63 this crate builds with.
+#[inline(always)]
+fn round_ties_even(x: f32) -> f32 {
+    let r = x.round();
+    if (r - x).abs() == 0.5 {
+        2.0 * (x / 2.0).round()
+    } else {
+        r
+    }
 }

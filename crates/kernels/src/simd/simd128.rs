@@ -46,4 +46,32 @@ impl F32x4 for Simd128 {
             f32x4_extract_lane::<3>(self.0),
         ]
     }
+    #[inline(always)]
+    fn sub(self, o: Self) -> Self {
+        Simd128(f32x4_sub(self.0, o.0))
+    }
+    #[inline(always)]
+    fn div(self, o: Self) -> Self {
+        Simd128(f32x4_div(self.0, o.0))
+    }
+    #[inline(always)]
+    fn sqrt(self) -> Self {
+        Simd128(f32x4_sqrt(self.0))
+    }
+    #[inline(always)]
+    fn abs(self) -> Self {
+        Simd128(f32x4_abs(self.0))
+    }
+    #[inline(always)]
+    fn round(self) -> Self {
+        Simd128(f32x4_nearest(self.0))
+    }
+    #[inline(always)]
+    fn pow2i(self) -> Self {
+        Simd128(i32x4_shl(i32x4_add(i32x4_trunc_sat_f32x4(self.0), i32x4_splat(127)), 23))
+    }
+    #[inline(always)]
+    fn select_lt(self, o: Self, a: Self, b: Self) -> Self {
+        Simd128(v128_bitselect(a.0, b.0, f32x4_lt(self.0, o.0)))
+    }
 }

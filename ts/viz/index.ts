@@ -1,0 +1,3 @@
+export { encodePng, crc32 } from './png.js';
+export { curvesPng, niceTicks } from './chart.js';
+export type { Panel, Series } from './chart.js';
