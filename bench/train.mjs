@@ -1,12 +1,13 @@
 // One training step of the README's small CNN (conv3x3x32-pool-conv3x3x64-pool-dense128-dense10,
-// 'same' padding, relu; softmax cross-entropy; Adam 1e-3), batch 64, one thread:
-//   convkit (autograd ops + its Adam kernels, and the same net through sequential + trainOnBatch), PyTorch native (bench/train_torch.py, set_num_threads(1),
-//   a child process) and TensorFlow.js's cpu backend (same process). tfjs's wasm backend is tried too;
-//   it has no Conv2DBackpropFilter kernel, so it cannot train this net and is reported as skipped.
-// convkit and tfjs start from the same weights and batch (real Fashion-MNIST samples) and must agree on
-// the first loss, so both run the same network. Figures are medians of per-step times after warm-up.
-// Also reports the wasm memory the step needs (memory().wasmBytes never shrinks: the final size is the peak).
-// Writes bench/results/train.json. Needs dist/ (npm run build).
+// 'same' padding, relu; softmax cross-entropy; Adam 1e-3), batch 64, one thread, for:
+//   convkit: autograd ops + its Adam kernels, and the same net through sequential + trainOnBatch;
+//   PyTorch native: bench/train_torch.py in a child process, torch.set_num_threads(1);
+//   TensorFlow.js's cpu backend, in this process. Its wasm backend is tried too: it has no
+//   Conv2DBackpropFilter kernel, so it cannot train this net and is reported as skipped.
+// convkit and tfjs start from the same weights and batch (real Fashion-MNIST samples) and must agree
+// on the first loss, so both run the same network. Figures are medians of per-step times after
+// warm-up. Also reports the wasm memory the step needs (memory().wasmBytes never shrinks).
+// Writes bench/results/train.json (not on partial runs: --no-torch, --no-tfjs). Needs dist/.
 //   node bench/train.mjs [--steps N] [--tfjs-steps N] [--no-torch] [--no-tfjs]
 import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile, stat } from 'node:fs/promises';
@@ -305,9 +306,13 @@ async function main() {
     // > 1: convkit takes less time per step than the peer.
     convkitSpeedup: { pytorch: speedup(pytorch), tfjsCpu: speedup(tfjsCpu), tfjsWasm: speedup(tfjsWasm), modelsApi: speedup(convkitModel) },
   };
-  await mkdir(new URL('.', resultsUrl), { recursive: true });
-  await writeFile(resultsUrl, JSON.stringify(report, null, 2) + '\n');
-  console.log(`wrote ${fileURLToPath(resultsUrl)}`);
+  if (process.argv.some((a) => a.startsWith('--no-'))) {
+    console.log(`partial run (${process.argv.filter((a) => a.startsWith('--no-')).join(' ')}): ${fileURLToPath(resultsUrl)} left as it was`);
+  } else {
+    await mkdir(new URL('.', resultsUrl), { recursive: true });
+    await writeFile(resultsUrl, JSON.stringify(report, null, 2) + '\n');
+    console.log(`wrote ${fileURLToPath(resultsUrl)}`);
+  }
   if (convkit.wasm.leakedTensors !== 0 || convkitModel.wasm.leakedTensors !== 0) process.exitCode = 1;
 }
 
