@@ -33,8 +33,15 @@ export interface Conv2dFixtures {
     padding: 'same' | 'valid' | [[number, number], [number, number]];
     activation: 'linear' | 'relu';
     y: FixtureTensor;
+    /** The gradients of sum(y * dy) with respect to x, filter and bias. */
+    dy: FixtureTensor;
+    dx: FixtureTensor;
+    dfilter: FixtureTensor;
+    dbias?: FixtureTensor;
   }[];
 }
+
+type Conv2dFixture = Conv2dFixtures['cases'][number];
 
 /** Public ops that are not tensor ops (shape helpers) and need no registry entry. */
 const NOT_TENSOR_OPS = new Set(['conv2dGeometry', 'pool2dGeometry']);
@@ -128,26 +135,42 @@ function registryChecks(ck: ConvkitModule): Check[] {
   return checks;
 }
 
+function fixtureConv(ck: ConvkitModule, c: Conv2dFixture, x: Tensor, filter: Tensor, bias: Tensor | undefined): Tensor {
+  return ck.ops.conv2d(x, filter, { strides: c.strides, dilations: c.dilations, padding: c.padding, activation: c.activation, ...(bias ? { bias } : {}) });
+}
+
+function fixtureTensor(ck: ConvkitModule, f: FixtureTensor): Tensor {
+  return ck.tensor(Float32Array.from(f.data), f.shape);
+}
+
 function fixtureChecks(ck: ConvkitModule, fixtures: Conv2dFixtures): Check[] {
   assert(fixtures.cases.length > 0, 'no conv2d fixtures');
-  return fixtures.cases.map((c) => ({
-    name: `conv2d matches PyTorch: ${c.name}`,
-    run: () => {
-      const got = ck.tidy(() => {
-        const t = (f: FixtureTensor) => ck.tensor(Float32Array.from(f.data), f.shape);
-        const y = ck.ops.conv2d(t(c.x), t(c.filter), {
-          strides: c.strides,
-          dilations: c.dilations,
-          padding: c.padding,
-          activation: c.activation,
-          ...(c.bias ? { bias: t(c.bias) } : {}),
+  return fixtures.cases.flatMap((c) => [
+    {
+      name: `conv2d matches PyTorch: ${c.name}`,
+      run: () => {
+        const got = ck.tidy(() => {
+          const y = fixtureConv(ck, c, fixtureTensor(ck, c.x), fixtureTensor(ck, c.filter), c.bias && fixtureTensor(ck, c.bias));
+          return { shape: [...y.shape], data: y.dataSync() };
         });
-        return { shape: [...y.shape], data: y.dataSync() };
-      });
-      assertShape(c.name, got.shape, c.y.shape);
-      assertClose(c.name, got.data, c.y.data, { atol: 1e-5, rtol: 1e-4 });
+        assertShape(c.name, got.shape, c.y.shape);
+        assertClose(c.name, got.data, c.y.data, { atol: 1e-5, rtol: 1e-4 });
+      },
     },
-  }));
+    {
+      name: `conv2d gradients match PyTorch: ${c.name}`,
+      run: () => {
+        const got = ck.tidy(() => {
+          const dy = fixtureTensor(ck, c.dy);
+          const inputs = [c.x, c.filter, ...(c.bias ? [c.bias] : [])].map((f) => fixtureTensor(ck, f));
+          const loss = (x: Tensor, filter: Tensor, bias?: Tensor) => ck.ops.sum(ck.ops.mul(fixtureConv(ck, c, x, filter, bias), dy));
+          return ck.grads(loss)(...inputs).map((g) => g.dataSync());
+        });
+        const expected = [c.dx, c.dfilter, ...(c.dbias ? [c.dbias] : [])];
+        expected.forEach((e, i) => assertClose(`${c.name}: gradient ${['dx', 'dfilter', 'dbias'][i]}`, got[i]!, e.data, { atol: 1e-4, rtol: 1e-4 }));
+      },
+    },
+  ]);
 }
 
 function kernelChecks(wasmBytes: Uint8Array): Check[] {
