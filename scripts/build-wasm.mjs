@@ -27,9 +27,9 @@ function run(cmd, args, options = {}) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.error?.message})`);
 }
 
-function output(cmd, args, options = {}) {
+function output(cmd, args) {
   try {
-    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], ...options });
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   } catch {
     return null;
   }
@@ -77,11 +77,10 @@ function installTools() {
 }
 
 function checkTools() {
-  const wrong = tools.filter((tool) => installedVersion(tool.bin) !== tool.version);
+  const wrong = tools.map((tool) => ({ ...tool, found: installedVersion(tool.bin) })).filter((t) => t.found !== t.version);
   if (wrong.length === 0) return;
-  const found = (tool) => (installedVersion(tool.bin) ? `${tool.bin} ${installedVersion(tool.bin)}` : 'none');
   fail(
-    `the build needs ${wrong.map((t) => `${t.bin} ${t.version} (found: ${found(t)})`).join(' and ')}.\n` +
+    `the build needs ${wrong.map((t) => `${t.bin} ${t.version} (found: ${t.found ?? 'none'})`).join(' and ')}.\n` +
       '  node scripts/build-wasm.mjs --install-tools    installs them with rustup\'s cargo (a few minutes each):\n' +
       wrong.map((t) => `    cargo ${installCommand(t).join(' ')}\n`).join(''),
   );
