@@ -1,19 +1,30 @@
-// Builds crates/wasm into dist/convkit.wasm: release, +simd128, then binaryen's wasm-opt.
-// Finds a Rust that can target wasm32: rustup's with the wasm32-unknown-unknown target, else
-// Debian's rustc (1.63, package libstd-rust-dev-wasm32); installs Debian's with apt when run as
-// root on Debian and neither is present; otherwise stops and says how to get one.
+// Builds crates/wasm with wasm-pack (target web, +simd128) into build/bindgen/: the module, the JS
+// glue (convkit.js) and the generated .d.ts files that type ts/core/wasm.ts. Then binaryen's wasm-opt
+// writes dist/convkit.wasm (wasm-pack's own wasm-opt is off in crates/wasm/Cargo.toml).
+//
+// The wasm32 compiler: rustup's with the wasm32-unknown-unknown target, else Debian's rustc 1.63
+// (libstd-rust-dev-wasm32), installed with apt when run as root on Debian and neither is present.
+// Debian's cargo (1.65) cannot read crates.io's sparse index, so with it the locked dependencies are
+// first vendored into target/vendor by rustup's cargo and Debian's cargo reads them from there.
+//
+// The tools: wasm-pack WASM_PACK_VERSION and the wasm-bindgen CLI at exactly the version of the
+// wasm-bindgen crate in Cargo.lock. `node scripts/build-wasm.mjs --install-tools` installs whichever
+// is missing with `cargo install --locked` (host build, rustup's stable); a plain build only checks.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+const WASM_PACK_VERSION = '0.13.1';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const target = 'wasm32-unknown-unknown';
 const debianPackages = ['rustc', 'cargo', 'libstd-rust-dev-wasm32', 'lld'];
+const bindgenDir = join(root, 'build', 'bindgen');
 
 function run(cmd, args, options = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', ...options });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status})`);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.error?.message})`);
 }
 
 function output(cmd, args) {
@@ -24,14 +35,69 @@ function output(cmd, args) {
   }
 }
 
+function fail(message) {
+  console.error(`build-wasm: ${message}`);
+  process.exit(1);
+}
+
+// ---- the tools -------------------------------------------------------------------------------
+
+function lockedBindgenVersion() {
+  const lock = readFileSync(join(root, 'Cargo.lock'), 'utf8');
+  const version = /\[\[package\]\]\nname = "wasm-bindgen"\nversion = "([^"]+)"/.exec(lock)?.[1];
+  if (!version) fail('Cargo.lock has no wasm-bindgen package');
+  return version;
+}
+
+const tools = [
+  { bin: 'wasm-pack', crate: 'wasm-pack', version: WASM_PACK_VERSION },
+  { bin: 'wasm-bindgen', crate: 'wasm-bindgen-cli', version: lockedBindgenVersion() },
+];
+
+/** "wasm-pack 0.13.1" -> "0.13.1"; null when the tool is not on PATH. */
+function installedVersion(bin) {
+  return output(bin, ['--version'])?.trim().split(/\s+/)[1] ?? null;
+}
+
+function installCommand(tool) {
+  return ['install', '--locked', tool.crate, '--version', tool.version];
+}
+
+function installTools() {
+  for (const tool of tools) {
+    if (installedVersion(tool.bin) === tool.version) {
+      console.log(`build-wasm: ${tool.bin} ${tool.version} is installed`);
+      continue;
+    }
+    console.log(`build-wasm: cargo ${installCommand(tool).join(' ')}`);
+    const start = Date.now();
+    run('cargo', installCommand(tool));
+    console.log(`build-wasm: installed ${tool.bin} ${tool.version} in ${Math.round((Date.now() - start) / 1000)} s`);
+  }
+}
+
+function checkTools() {
+  const wrong = tools.map((tool) => ({ ...tool, found: installedVersion(tool.bin) })).filter((t) => t.found !== t.version);
+  if (wrong.length === 0) return;
+  fail(
+    `the build needs ${wrong.map((t) => `${t.bin} ${t.version} (found: ${t.found ?? 'none'})`).join(' and ')}.\n` +
+      '  node scripts/build-wasm.mjs --install-tools    installs them with rustup\'s cargo (a few minutes each):\n' +
+      wrong.map((t) => `    cargo ${installCommand(t).join(' ')}\n`).join(''),
+  );
+}
+
+// ---- the wasm32 compiler ---------------------------------------------------------------------
+
 function rustupToolchain() {
   const installed = output('rustup', ['target', 'list', '--installed']);
-  return installed && installed.split('\n').includes(target) ? { cargo: 'cargo', env: {} } : null;
+  return installed && installed.split('\n').includes(target) ? { env: {} } : null;
 }
 
 function debianToolchain() {
   const ok = existsSync('/usr/bin/rustc') && existsSync('/usr/bin/cargo') && existsSync(`/usr/lib/rustlib/${target}`);
-  return ok ? { cargo: '/usr/bin/cargo', env: { RUSTC: '/usr/bin/rustc' } } : null;
+  if (!ok) return null;
+  // RUSTUP_TOOLCHAIN=/usr makes rustup's `cargo` and `rustc` (which wasm-pack runs) Debian's.
+  return { env: { RUSTUP_TOOLCHAIN: '/usr', RUSTC: '/usr/bin/rustc', CARGO_HOME: vendoredCargoHome() } };
 }
 
 function installDebianToolchain() {
@@ -46,12 +112,36 @@ function installDebianToolchain() {
 function findToolchain() {
   const toolchain = rustupToolchain() ?? debianToolchain() ?? installDebianToolchain();
   if (toolchain) return toolchain;
-  console.error(
-    'build-wasm: no Rust compiler that targets wasm32 was found. Either\n' +
+  fail(
+    'no Rust compiler that targets wasm32 was found. Either\n' +
       `  rustup target add ${target}        (rustup's toolchain), or\n` +
       `  apt-get install ${debianPackages.join(' ')}   (Debian's rustc 1.63 with the wasm32 std)`,
   );
-  process.exit(1);
+}
+
+/**
+ * A CARGO_HOME for Debian's cargo whose config reads crates.io from target/vendor, vendored from
+ * Cargo.lock by rustup's cargo (again only when Cargo.lock changed).
+ */
+function vendoredCargoHome() {
+  const vendor = join(root, 'target', 'vendor');
+  const stamp = join(vendor, '.cargo-lock');
+  const lock = readFileSync(join(root, 'Cargo.lock'), 'utf8');
+  if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== lock) {
+    const env = { ...process.env };
+    delete env.RUSTUP_TOOLCHAIN;
+    console.log('build-wasm: vendoring the locked crates into target/vendor for Debian\'s cargo');
+    const r = spawnSync('cargo', ['vendor', '--locked', '--versioned-dirs', vendor], { cwd: root, env, encoding: 'utf8' });
+    if (r.status !== 0) fail(`rustup's cargo could not vendor the locked crates for Debian's cargo:\n${r.stderr ?? r.error}`);
+    writeFileSync(stamp, lock);
+  }
+  const home = join(root, 'target', 'cargo-home-debian');
+  mkdirSync(home, { recursive: true });
+  writeFileSync(
+    join(home, 'config.toml'),
+    `[source.crates-io]\nreplace-with = "vendored"\n\n[source.vendored]\ndirectory = ${JSON.stringify(vendor)}\n`,
+  );
+  return home;
 }
 
 // Dropped from the environment so a caller's settings cannot change the module that ships.
@@ -72,16 +162,25 @@ async function simdInstructionCount(wasmPath) {
   return (text.match(/\b(v128|f32x4|i32x4|i8x16|i16x8|i64x2|f64x2)\.[a-z_0-9]+/g) ?? []).length;
 }
 
-const toolchain = findToolchain();
-run(toolchain.cargo, ['build', '--release', '--locked', '--target', target, '-p', 'convkit-wasm'], {
-  cwd: root,
-  env: cleanEnv(toolchain.env),
-});
+// ---- main ------------------------------------------------------------------------------------
 
-const built = join(root, 'target', target, 'release', 'convkit_wasm.wasm');
-const dist = join(root, 'dist');
-const out = join(dist, 'convkit.wasm');
-mkdirSync(dist, { recursive: true });
+if (process.argv.includes('--install-tools')) {
+  installTools();
+  process.exit(0);
+}
+
+checkTools();
+const toolchain = findToolchain();
+run(
+  'wasm-pack',
+  ['build', 'crates/wasm', '--release', '--target', 'web', '--mode', 'no-install', '--no-pack',
+    '--out-dir', bindgenDir, '--out-name', 'convkit', '--', '--locked'],
+  { cwd: root, env: cleanEnv(toolchain.env) },
+);
+
+const built = join(bindgenDir, 'convkit_bg.wasm');
+const out = join(root, 'dist', 'convkit.wasm');
+mkdirSync(dirname(out), { recursive: true });
 const wasmOpt = join(root, 'node_modules', '.bin', 'wasm-opt');
 if (existsSync(wasmOpt)) {
   run(wasmOpt, ['-O3', '--enable-simd', '--enable-bulk-memory', '--enable-sign-ext', '--enable-mutable-globals', '--enable-nontrapping-float-to-int', built, '-o', out]);
@@ -91,8 +190,5 @@ if (existsSync(wasmOpt)) {
 }
 
 const simd = await simdInstructionCount(out);
-if (simd === 0) {
-  console.error(`build-wasm: ${out} contains no SIMD instructions; was it built with +simd128?`);
-  process.exit(1);
-}
+if (simd === 0) fail(`${out} contains no SIMD instructions; was it built with +simd128?`);
 console.log(`build-wasm: ${out} (${readFileSync(out).length} bytes, ${simd} SIMD instructions)`);

@@ -3,17 +3,11 @@
 // Outputs are prefilled with NaN (every element must be written) and followed by a guard zone
 // (nothing past the end may be written). The call structs are written out here field by field,
 // which also cross-checks the layouts in ts/core/abi.ts against crates/wasm/src/lib.rs.
+import type * as RawExports from '../../build/bindgen/convkit_bg.wasm';
 import { assert, assertClose } from './compare.js';
 
-interface RawKernels {
-  memory: WebAssembly.Memory;
-  alloc(bytes: number): number;
-  free(ptr: number, bytes: number): void;
-  gemm_f32(call: number): number;
-  gemm_f32_reference(call: number): number;
-  conv2d_f32(call: number): number;
-  conv2d_f32_reference(call: number): number;
-}
+/** The module's raw exports, typed by wasm-bindgen's generated convkit_bg.wasm.d.ts. */
+type RawKernels = typeof RawExports;
 
 const GUARD = 16;
 const SENTINEL = 12345.5;

@@ -1,52 +1,18 @@
 // Loads convkit.wasm once, in any runtime: fs for file: URLs (Node, Deno, Bun), fetch elsewhere.
+// The module and its glue come from wasm-bindgen (npm run build:wasm writes them to build/bindgen/,
+// which tsconfig's rootDirs overlays on ts/). The glue is built without a default module path: the
+// bytes are found here, beside this file, and handed to its init, which returns the raw exports.
+import initBindings from '../bindgen/convkit.js';
+import type * as RawExports from '../bindgen/convkit_bg.wasm';
 import { NotInitializedError } from './errors.js';
 import { Heap } from './heap.js';
 
-/** The module's exports (crates/wasm/src/lib.rs). Pointers are byte offsets into memory. */
-export interface WasmExports {
-  memory: WebAssembly.Memory;
-  alloc(bytes: number): number;
-  free(ptr: number, bytes: number): void;
-  workspace_bytes(): number;
-  workspace_release(): void;
-  gemm_f32(call: number): number;
-  gemm_f32_reference(call: number): number;
-  conv2d_f32(call: number): number;
-  conv2d_f32_reference(call: number): number;
-  add_f32(call: number): number;
-  mul_f32(call: number): number;
-  clamp_f32(x: number, y: number, len: number, min: number, max: number): number;
-  conv2d_bwd_input_f32(call: number): number;
-  conv2d_bwd_filter_f32(call: number): number;
-  max_pool2d_f32(call: number): number;
-  avg_pool2d_f32(call: number): number;
-  max_pool2d_bwd_f32(call: number): number;
-  avg_pool2d_bwd_f32(call: number): number;
-  reduce_sum_f32(x: number, y: number, outer: number, mid: number, inner: number): number;
-  relu_bwd_f32(y: number, dy: number, dx: number, len: number): number;
-  // nn (crates/wasm/src/nn.rs)
-  sub_f32(call: number): number;
-  div_f32(call: number): number;
-  sigmoid_f32(x: number, y: number, len: number): number;
-  tanh_f32(x: number, y: number, len: number): number;
-  sigmoid_bwd_f32(y: number, dy: number, dx: number, len: number): number;
-  tanh_bwd_f32(y: number, dy: number, dx: number, len: number): number;
-  softmax_f32(x: number, y: number, rows: number, k: number): number;
-  log_softmax_f32(x: number, y: number, rows: number, k: number): number;
-  softmax_bwd_f32(y: number, dy: number, dx: number, rows: number, k: number): number;
-  log_softmax_bwd_f32(y: number, dy: number, dx: number, rows: number, k: number): number;
-  softmax_cross_entropy_f32(call: number): number;
-  softmax_cross_entropy_bwd_f32(call: number): number;
-  batch_norm_f32(call: number): number;
-  batch_norm_bwd_f32(call: number): number;
-  dropout_f32(x: number, y: number, len: number, seed: number, threshold: number, scale: number): number;
-  argmax_f32(x: number, out: number, outer: number, mid: number, inner: number): number;
-  copy_blocks_u32(src: number, srcStride: number, dst: number, dstStride: number, rows: number, len: number): number;
-  peak_probe(iterations: number, seed: number): number;
-  sgd_f32(call: number): number;
-  adam_f32(call: number): number;
-  peak_probe_flops_per_iteration(): number;
-}
+/**
+ * The module's raw exports (crates/wasm/src: lib.rs, training.rs, nn.rs, optim.rs), typed by
+ * wasm-bindgen's convkit_bg.wasm.d.ts: plain numbers, pointers are byte offsets into memory.
+ * Renaming or retyping an export in Rust breaks the TypeScript build wherever the old one is used.
+ */
+export type WasmExports = typeof RawExports;
 
 export type WasmSource = URL | string | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
 
@@ -80,8 +46,7 @@ export function getHeap(op: string): Heap {
 
 async function instantiate(source: WasmSource): Promise<WasmExports> {
   const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(await bytesOf(source));
-  const instance = await WebAssembly.instantiate(module, {});
-  return instance.exports as unknown as WasmExports;
+  return initBindings({ module_or_path: module });
 }
 
 async function bytesOf(source: URL | string | ArrayBuffer | ArrayBufferView): Promise<BufferSource> {

@@ -4,6 +4,9 @@
 //! `#[repr(C)]` call struct written into memory by the TypeScript side (see ts/core/abi.ts, which
 //! mirrors these layouts field by field). Exports return a status: 0 ok, 1 out of memory.
 //! Shapes are validated in TypeScript before any call; the asserts here are a last line.
+//! Exports are `#[wasm_bindgen]` functions over plain numbers (u32, usize, f32, and raw pointers to
+//! the call structs, which cross as u32), so the generated glue converts nothing and TypeScript calls
+//! the raw exports directly, typed by wasm-bindgen's convkit_bg.wasm.d.ts.
 
 use convkit_kernels::conv::{conv2d_fwd, conv2d_scratch, Conv2dParams};
 use convkit_kernels::elementwise::{binary, clamp, Add, BinaryOp, Broadcast, Mul, MAX_RANK};
@@ -12,6 +15,7 @@ use convkit_kernels::reference::{conv2d_reference, gemm_reference};
 use convkit_kernels::simd::{peak, Fast};
 use convkit_kernels::Clamp;
 use std::alloc::{alloc as raw_alloc, dealloc, Layout};
+use wasm_bindgen::prelude::wasm_bindgen;
 
 mod optim;
 mod nn;
@@ -31,8 +35,8 @@ pub(crate) fn status(r: Result<(), OutOfMemory>) -> u32 {
 }
 
 /// Returns 0 when the allocation cannot be made (memory cannot grow); never traps.
-#[no_mangle]
-pub extern "C" fn alloc(bytes: usize) -> usize {
+#[wasm_bindgen]
+pub fn alloc(bytes: usize) -> usize {
     match Layout::from_size_align(bytes.max(1), ALIGN) {
         // SAFETY: the layout has a non-zero size.
         Ok(layout) => unsafe { raw_alloc(layout) as usize },
@@ -42,21 +46,21 @@ pub extern "C" fn alloc(bytes: usize) -> usize {
 
 /// # Safety
 /// `ptr` came from `alloc(bytes)` with the same `bytes` and was not freed before.
-#[no_mangle]
-pub unsafe extern "C" fn free(ptr: usize, bytes: usize) {
+#[wasm_bindgen]
+pub unsafe fn free(ptr: usize, bytes: usize) {
     if ptr != 0 {
         dealloc(ptr as *mut u8, Layout::from_size_align_unchecked(bytes.max(1), ALIGN));
     }
 }
 
 /// Bytes held by the reusable scratch space (packing and indirection buffers).
-#[no_mangle]
-pub extern "C" fn workspace_bytes() -> usize {
+#[wasm_bindgen]
+pub fn workspace_bytes() -> usize {
     workspace().bytes()
 }
 
-#[no_mangle]
-pub extern "C" fn workspace_release() {
+#[wasm_bindgen]
+pub fn workspace_release() {
     workspace().release()
 }
 
@@ -144,8 +148,8 @@ impl GemmCall {
 
 /// # Safety
 /// `call` points to a GemmCall whose buffers are valid for the sizes it states.
-#[no_mangle]
-pub unsafe extern "C" fn gemm_f32(call: *const GemmCall) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn gemm_f32(call: *const GemmCall) -> u32 {
     let call = &*call;
     let (m, n, k) = call.dims();
     let ws = workspace();
@@ -178,8 +182,8 @@ fn copy_rows(m: usize, k: usize, a: &[f32], s: Strides, out: &mut [f32]) {
 
 /// # Safety
 /// As `gemm_f32`.
-#[no_mangle]
-pub unsafe extern "C" fn gemm_f32_reference(call: *const GemmCall) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn gemm_f32_reference(call: *const GemmCall) -> u32 {
     let call = &*call;
     let (m, n, k) = call.dims();
     for item in 0..call.batch as usize {
@@ -224,8 +228,8 @@ impl Conv2dCall {
 
 /// # Safety
 /// `call` points to a Conv2dCall whose buffers are valid for the sizes its params state.
-#[no_mangle]
-pub unsafe extern "C" fn conv2d_f32(call: *const Conv2dCall) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn conv2d_f32(call: *const Conv2dCall) -> u32 {
     let call = &*call;
     let p = &call.params;
     let Conv2dBuffers { x, filter, bias, y } = call.buffers();
@@ -243,8 +247,8 @@ pub unsafe extern "C" fn conv2d_f32(call: *const Conv2dCall) -> u32 {
 
 /// # Safety
 /// As `conv2d_f32`.
-#[no_mangle]
-pub unsafe extern "C" fn conv2d_f32_reference(call: *const Conv2dCall) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn conv2d_f32_reference(call: *const Conv2dCall) -> u32 {
     let call = &*call;
     let Conv2dBuffers { x, filter, bias, y } = call.buffers();
     conv2d_reference(&call.params, x, filter, bias, call.clamp(), y);
@@ -276,34 +280,34 @@ pub(crate) unsafe fn binary_call<Op: BinaryOp>(call: *const BinaryCall) -> u32 {
 
 /// # Safety
 /// `call` points to a BinaryCall whose buffers are valid for the sizes it states.
-#[no_mangle]
-pub unsafe extern "C" fn add_f32(call: *const BinaryCall) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn add_f32(call: *const BinaryCall) -> u32 {
     binary_call::<Add>(call)
 }
 
 /// # Safety
 /// As `add_f32`.
-#[no_mangle]
-pub unsafe extern "C" fn mul_f32(call: *const BinaryCall) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn mul_f32(call: *const BinaryCall) -> u32 {
     binary_call::<Mul>(call)
 }
 
 /// # Safety
 /// `x` and `y` hold `len` f32 each (they may be the same buffer).
-#[no_mangle]
-pub unsafe extern "C" fn clamp_f32(x: u32, y: u32, len: usize, min: f32, max: f32) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn clamp_f32(x: u32, y: u32, len: usize, min: f32, max: f32) -> u32 {
     let y = slice_mut(y, len);
     let x = slice(x, len);
     clamp::<Fast>(x, y, Clamp { min, max });
     OK
 }
 
-#[no_mangle]
-pub extern "C" fn peak_probe(iterations: u32, seed: f32) -> f32 {
+#[wasm_bindgen]
+pub fn peak_probe(iterations: u32, seed: f32) -> f32 {
     peak::peak_probe::<Fast>(iterations, seed)
 }
 
-#[no_mangle]
-pub extern "C" fn peak_probe_flops_per_iteration() -> u32 {
+#[wasm_bindgen]
+pub fn peak_probe_flops_per_iteration() -> u32 {
     peak::PEAK_PROBE_FLOPS_PER_ITERATION as u32
 }

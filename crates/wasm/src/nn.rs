@@ -10,6 +10,7 @@ use convkit_kernels::nn::dropout::dropout;
 use convkit_kernels::nn::rows::{argmax, copy_blocks};
 use convkit_kernels::nn::softmax::{log_softmax, log_softmax_bwd, softmax, softmax_bwd, softmax_cross_entropy, softmax_cross_entropy_bwd, Targets};
 use convkit_kernels::simd::Fast;
+use wasm_bindgen::prelude::wasm_bindgen;
 
 unsafe fn words<'a, T>(ptr: u32, len: usize) -> &'a [T] {
     if len == 0 {
@@ -29,78 +30,78 @@ unsafe fn words_mut<'a, T>(ptr: u32, len: usize) -> &'a mut [T] {
 
 /// # Safety
 /// As `add_f32`.
-#[no_mangle]
-pub unsafe extern "C" fn sub_f32(call: *const BinaryCall) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn sub_f32(call: *const BinaryCall) -> u32 {
     binary_call::<Sub>(call)
 }
 
 /// # Safety
 /// As `add_f32`.
-#[no_mangle]
-pub unsafe extern "C" fn div_f32(call: *const BinaryCall) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn div_f32(call: *const BinaryCall) -> u32 {
     binary_call::<Div>(call)
 }
 
 /// # Safety
 /// x and y hold `len` values each.
-#[no_mangle]
-pub unsafe extern "C" fn sigmoid_f32(x: u32, y: u32, len: usize) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn sigmoid_f32(x: u32, y: u32, len: usize) -> u32 {
     sigmoid::<Fast>(slice(x, len), slice_mut(y, len));
     OK
 }
 
 /// # Safety
 /// x and y hold `len` values each.
-#[no_mangle]
-pub unsafe extern "C" fn tanh_f32(x: u32, y: u32, len: usize) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn tanh_f32(x: u32, y: u32, len: usize) -> u32 {
     tanh::<Fast>(slice(x, len), slice_mut(y, len));
     OK
 }
 
 /// # Safety
 /// y, dy and dx hold `len` values each.
-#[no_mangle]
-pub unsafe extern "C" fn sigmoid_bwd_f32(y: u32, dy: u32, dx: u32, len: usize) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn sigmoid_bwd_f32(y: u32, dy: u32, dx: u32, len: usize) -> u32 {
     sigmoid_bwd::<Fast>(slice(y, len), slice(dy, len), slice_mut(dx, len));
     OK
 }
 
 /// # Safety
 /// y, dy and dx hold `len` values each.
-#[no_mangle]
-pub unsafe extern "C" fn tanh_bwd_f32(y: u32, dy: u32, dx: u32, len: usize) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn tanh_bwd_f32(y: u32, dy: u32, dx: u32, len: usize) -> u32 {
     tanh_bwd::<Fast>(slice(y, len), slice(dy, len), slice_mut(dx, len));
     OK
 }
 
 /// # Safety
 /// x and y hold rows·k values each.
-#[no_mangle]
-pub unsafe extern "C" fn softmax_f32(x: u32, y: u32, rows: usize, k: usize) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn softmax_f32(x: u32, y: u32, rows: usize, k: usize) -> u32 {
     softmax::<Fast>(rows, k, slice(x, rows * k), slice_mut(y, rows * k));
     OK
 }
 
 /// # Safety
 /// x and y hold rows·k values each.
-#[no_mangle]
-pub unsafe extern "C" fn log_softmax_f32(x: u32, y: u32, rows: usize, k: usize) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn log_softmax_f32(x: u32, y: u32, rows: usize, k: usize) -> u32 {
     log_softmax::<Fast>(rows, k, slice(x, rows * k), slice_mut(y, rows * k));
     OK
 }
 
 /// # Safety
 /// y, dy and dx hold rows·k values each.
-#[no_mangle]
-pub unsafe extern "C" fn softmax_bwd_f32(y: u32, dy: u32, dx: u32, rows: usize, k: usize) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn softmax_bwd_f32(y: u32, dy: u32, dx: u32, rows: usize, k: usize) -> u32 {
     softmax_bwd::<Fast>(rows, k, slice(y, rows * k), slice(dy, rows * k), slice_mut(dx, rows * k));
     OK
 }
 
 /// # Safety
 /// y, dy and dx hold rows·k values each.
-#[no_mangle]
-pub unsafe extern "C" fn log_softmax_bwd_f32(y: u32, dy: u32, dx: u32, rows: usize, k: usize) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn log_softmax_bwd_f32(y: u32, dy: u32, dx: u32, rows: usize, k: usize) -> u32 {
     log_softmax_bwd::<Fast>(rows, k, slice(y, rows * k), slice(dy, rows * k), slice_mut(dx, rows * k));
     OK
 }
@@ -134,8 +135,8 @@ impl SoftmaxCrossEntropyCall {
 
 /// # Safety
 /// `call` points to a SoftmaxCrossEntropyCall whose buffers hold the sizes it states.
-#[no_mangle]
-pub unsafe extern "C" fn softmax_cross_entropy_f32(call: *const SoftmaxCrossEntropyCall) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn softmax_cross_entropy_f32(call: *const SoftmaxCrossEntropyCall) -> u32 {
     let call = &*call;
     let (rows, k) = call.dims();
     slice_mut(call.out, 1)[0] = softmax_cross_entropy::<Fast>(rows, k, slice(call.logits, rows * k), call.targets());
@@ -144,8 +145,8 @@ pub unsafe extern "C" fn softmax_cross_entropy_f32(call: *const SoftmaxCrossEntr
 
 /// # Safety
 /// As `softmax_cross_entropy_f32`.
-#[no_mangle]
-pub unsafe extern "C" fn softmax_cross_entropy_bwd_f32(call: *const SoftmaxCrossEntropyCall) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn softmax_cross_entropy_bwd_f32(call: *const SoftmaxCrossEntropyCall) -> u32 {
     let call = &*call;
     let (rows, k) = call.dims();
     let dloss = slice(call.dloss, 1)[0];
@@ -176,8 +177,8 @@ pub struct BatchNormCall {
 
 /// # Safety
 /// `call` points to a BatchNormCall whose buffers hold the sizes it states.
-#[no_mangle]
-pub unsafe extern "C" fn batch_norm_f32(call: *const BatchNormCall) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn batch_norm_f32(call: *const BatchNormCall) -> u32 {
     let call = &*call;
     let (c, len) = (call.channels as usize, (call.rows * call.channels) as usize);
     let x = slice(call.x, len);
@@ -218,8 +219,8 @@ pub struct BatchNormBwdCall {
 
 /// # Safety
 /// `call` points to a BatchNormBwdCall whose buffers hold the sizes it states.
-#[no_mangle]
-pub unsafe extern "C" fn batch_norm_bwd_f32(call: *const BatchNormBwdCall) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn batch_norm_bwd_f32(call: *const BatchNormBwdCall) -> u32 {
     let call = &*call;
     let (c, len) = (call.channels as usize, (call.rows * call.channels) as usize);
     let saved = Normalization { mean: slice(call.mean, c), invstd: slice(call.invstd, c) };
@@ -230,16 +231,16 @@ pub unsafe extern "C" fn batch_norm_bwd_f32(call: *const BatchNormBwdCall) -> u3
 
 /// # Safety
 /// x and y hold `len` values each.
-#[no_mangle]
-pub unsafe extern "C" fn dropout_f32(x: u32, y: u32, len: usize, seed: u32, threshold: u32, scale: f32) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn dropout_f32(x: u32, y: u32, len: usize, seed: u32, threshold: u32, scale: f32) -> u32 {
     dropout(slice(x, len), slice_mut(y, len), seed, threshold, scale);
     OK
 }
 
 /// # Safety
 /// x holds outer·mid·inner f32, out outer·inner i32; mid > 0.
-#[no_mangle]
-pub unsafe extern "C" fn argmax_f32(x: u32, out: u32, outer: usize, mid: usize, inner: usize) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn argmax_f32(x: u32, out: u32, outer: usize, mid: usize, inner: usize) -> u32 {
     argmax(outer, mid, inner, slice(x, outer * mid * inner), words_mut(out, outer * inner));
     OK
 }
@@ -248,8 +249,8 @@ pub unsafe extern "C" fn argmax_f32(x: u32, out: u32, outer: usize, mid: usize, 
 ///
 /// # Safety
 /// Both buffers hold (rows − 1)·stride + len words and do not overlap.
-#[no_mangle]
-pub unsafe extern "C" fn copy_blocks_u32(src: u32, src_stride: usize, dst: u32, dst_stride: usize, rows: usize, len: usize) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn copy_blocks_u32(src: u32, src_stride: usize, dst: u32, dst_stride: usize, rows: usize, len: usize) -> u32 {
     if rows > 0 && len > 0 {
         let src = words::<u32>(src, (rows - 1) * src_stride + len);
         copy_blocks(rows, len, src, src_stride, words_mut(dst, (rows - 1) * dst_stride + len), dst_stride);

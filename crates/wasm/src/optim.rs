@@ -4,6 +4,7 @@
 use crate::{slice, slice_mut, OK};
 use convkit_kernels::optim::{adam, sgd, AdamParams, SgdParams};
 use convkit_kernels::simd::Fast;
+use wasm_bindgen::prelude::wasm_bindgen;
 
 #[repr(C)]
 pub struct SgdCall {
@@ -17,8 +18,8 @@ pub struct SgdCall {
 
 /// # Safety
 /// `call` points to an SgdCall; w, g (and velocity unless 0) hold `len` f32 each.
-#[no_mangle]
-pub unsafe extern "C" fn sgd_f32(call: *const SgdCall) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn sgd_f32(call: *const SgdCall) -> u32 {
     let call = &*call;
     let n = call.len as usize;
     let velocity = slice_mut(call.velocity, if call.velocity == 0 { 0 } else { n });
@@ -38,8 +39,8 @@ pub struct AdamCall {
 
 /// # Safety
 /// `call` points to an AdamCall; w, g, m and v hold `len` f32 each.
-#[no_mangle]
-pub unsafe extern "C" fn adam_f32(call: *const AdamCall) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn adam_f32(call: *const AdamCall) -> u32 {
     let call = &*call;
     let n = call.len as usize;
     adam::<Fast>(&call.params, slice_mut(call.w, n), slice(call.g, n), slice_mut(call.m, n), slice_mut(call.v, n));

@@ -7,6 +7,7 @@ use convkit_kernels::conv::{conv2d_bwd_filter, conv2d_bwd_input, conv2d_bwd_scra
 use convkit_kernels::elementwise::{reduce_sum, relu_bwd};
 use convkit_kernels::pool::{avg_pool2d_bwd, avg_pool2d_fwd, max_pool2d_bwd, max_pool2d_fwd, Pool2dParams};
 use convkit_kernels::simd::Fast;
+use wasm_bindgen::prelude::wasm_bindgen;
 
 #[repr(C)]
 pub struct Conv2dBwdCall {
@@ -19,8 +20,8 @@ pub struct Conv2dBwdCall {
 
 /// # Safety
 /// `call` points to a Conv2dBwdCall; dy, filter and out (dx) are valid for its params.
-#[no_mangle]
-pub unsafe extern "C" fn conv2d_bwd_input_f32(call: *const Conv2dBwdCall) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn conv2d_bwd_input_f32(call: *const Conv2dBwdCall) -> u32 {
     let call = &*call;
     let p = &call.params;
     let (floats, pointers) = conv2d_bwd_scratch(p);
@@ -35,8 +36,8 @@ pub unsafe extern "C" fn conv2d_bwd_input_f32(call: *const Conv2dBwdCall) -> u32
 
 /// # Safety
 /// `call` points to a Conv2dBwdCall; x, dy and out (dfilter) are valid for its params.
-#[no_mangle]
-pub unsafe extern "C" fn conv2d_bwd_filter_f32(call: *const Conv2dBwdCall) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn conv2d_bwd_filter_f32(call: *const Conv2dBwdCall) -> u32 {
     let call = &*call;
     let p = &call.params;
     let (floats, pointers) = conv2d_bwd_scratch(p);
@@ -60,8 +61,8 @@ pub struct Pool2dCall {
 
 /// # Safety
 /// `call` points to a Pool2dCall whose x and out are valid for its params.
-#[no_mangle]
-pub unsafe extern "C" fn max_pool2d_f32(call: *const Pool2dCall) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn max_pool2d_f32(call: *const Pool2dCall) -> u32 {
     let (call, p) = (&*call, &(*call).params);
     max_pool2d_fwd::<Fast>(p, slice(call.x, p.input_len()), slice_mut(call.out, p.output_len()));
     OK
@@ -69,8 +70,8 @@ pub unsafe extern "C" fn max_pool2d_f32(call: *const Pool2dCall) -> u32 {
 
 /// # Safety
 /// As `max_pool2d_f32`.
-#[no_mangle]
-pub unsafe extern "C" fn avg_pool2d_f32(call: *const Pool2dCall) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn avg_pool2d_f32(call: *const Pool2dCall) -> u32 {
     let (call, p) = (&*call, &(*call).params);
     avg_pool2d_fwd::<Fast>(p, slice(call.x, p.input_len()), slice_mut(call.out, p.output_len()));
     OK
@@ -78,8 +79,8 @@ pub unsafe extern "C" fn avg_pool2d_f32(call: *const Pool2dCall) -> u32 {
 
 /// # Safety
 /// `call` points to a Pool2dCall whose x, dy and out (dx) are valid for its params.
-#[no_mangle]
-pub unsafe extern "C" fn max_pool2d_bwd_f32(call: *const Pool2dCall) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn max_pool2d_bwd_f32(call: *const Pool2dCall) -> u32 {
     let (call, p) = (&*call, &(*call).params);
     max_pool2d_bwd(p, slice(call.x, p.input_len()), slice(call.dy, p.output_len()), slice_mut(call.out, p.input_len()));
     OK
@@ -87,8 +88,8 @@ pub unsafe extern "C" fn max_pool2d_bwd_f32(call: *const Pool2dCall) -> u32 {
 
 /// # Safety
 /// `call` points to a Pool2dCall whose dy and out (dx) are valid for its params.
-#[no_mangle]
-pub unsafe extern "C" fn avg_pool2d_bwd_f32(call: *const Pool2dCall) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn avg_pool2d_bwd_f32(call: *const Pool2dCall) -> u32 {
     let (call, p) = (&*call, &(*call).params);
     avg_pool2d_bwd(p, slice(call.dy, p.output_len()), slice_mut(call.out, p.input_len()));
     OK
@@ -96,16 +97,16 @@ pub unsafe extern "C" fn avg_pool2d_bwd_f32(call: *const Pool2dCall) -> u32 {
 
 /// # Safety
 /// x holds outer·mid·inner values, y outer·inner.
-#[no_mangle]
-pub unsafe extern "C" fn reduce_sum_f32(x: u32, y: u32, outer: usize, mid: usize, inner: usize) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn reduce_sum_f32(x: u32, y: u32, outer: usize, mid: usize, inner: usize) -> u32 {
     reduce_sum::<Fast>(outer, mid, inner, slice(x, outer * mid * inner), slice_mut(y, outer * inner));
     OK
 }
 
 /// # Safety
 /// y, dy and dx hold `len` values each.
-#[no_mangle]
-pub unsafe extern "C" fn relu_bwd_f32(y: u32, dy: u32, dx: u32, len: usize) -> u32 {
+#[wasm_bindgen]
+pub unsafe fn relu_bwd_f32(y: u32, dy: u32, dx: u32, len: usize) -> u32 {
     relu_bwd(slice(y, len), slice(dy, len), slice_mut(dx, len));
     OK
 }
