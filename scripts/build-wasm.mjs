@@ -76,12 +76,18 @@ function installTools() {
   }
 }
 
-function checkTools() {
+/** Installs missing or wrong-version tools when cargo is there (as the compiler is, with apt); else says how. */
+function ensureTools() {
   const wrong = tools.map((tool) => ({ ...tool, found: installedVersion(tool.bin) })).filter((t) => t.found !== t.version);
   if (wrong.length === 0) return;
+  if (output('cargo', ['--version'])) {
+    console.log(`build-wasm: ${wrong.map((t) => `${t.bin} ${t.version}`).join(' and ')} missing; installing (a few minutes each, once)`);
+    installTools();
+    return;
+  }
   fail(
-    `the build needs ${wrong.map((t) => `${t.bin} ${t.version} (found: ${t.found ?? 'none'})`).join(' and ')}.\n` +
-      '  node scripts/build-wasm.mjs --install-tools    installs them with rustup\'s cargo (a few minutes each):\n' +
+    `the build needs ${wrong.map((t) => `${t.bin} ${t.version} (found: ${t.found ?? 'none'})`).join(' and ')}, and no cargo was found to install them.\n` +
+      '  Install Rust with rustup, then: node scripts/build-wasm.mjs --install-tools, which runs\n' +
       wrong.map((t) => `    cargo ${installCommand(t).join(' ')}\n`).join(''),
   );
 }
@@ -169,7 +175,7 @@ if (process.argv.includes('--install-tools')) {
   process.exit(0);
 }
 
-checkTools();
+ensureTools();
 const toolchain = findToolchain();
 run(
   'wasm-pack',

@@ -108,10 +108,9 @@ function labelsTensor(labels: Uint8Array, n: number): Tensor {
 }
 
 async function loadSplit(read: Reader, prefix: 'train' | 't10k', limit: number): Promise<Split> {
-  const [images, labels] = await Promise.all([
-    load(read, `${prefix}-images-idx3-ubyte`, { dtype: 'uint8', shape: [null, SIDE, SIDE] }),
-    load(read, `${prefix}-labels-idx1-ubyte`, { dtype: 'uint8', shape: [null] }),
-  ]);
+  // One after the other, so a missing directory is always reported by its images file.
+  const images = await load(read, `${prefix}-images-idx3-ubyte`, { dtype: 'uint8', shape: [null, SIDE, SIDE] });
+  const labels = await load(read, `${prefix}-labels-idx1-ubyte`, { dtype: 'uint8', shape: [null] });
   checkLabels(images, labels, prefix);
   const n = Math.min(images.shape[0]!, limit);
   const y = labelsTensor(labels.data as Uint8Array, n);
