@@ -8,20 +8,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ck from '../dist/convkit.js';
+import { checkNoLeaks } from './leak-check.js';
 
 const BIN = fileURLToPath(new URL('../bin/convkit.mjs', import.meta.url));
 
 await ck.init();
-let start: ReturnType<typeof ck.memory>;
+checkNoLeaks();
 let scratch: string;
 beforeAll(async () => {
-  start = ck.memory();
   scratch = await mkdtemp(join(tmpdir(), 'convkit-cli-'));
 });
 afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
-  expect(ck.memory().numTensors).toBe(start.numTensors);
-  expect(ck.memory().numBytes).toBe(start.numBytes);
 });
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

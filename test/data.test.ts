@@ -10,22 +10,20 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ck from '../dist/convkit.js';
+import { checkNoLeaks } from './leak-check.js';
 
 const { data } = ck;
 const DEBIAN_DIR = '/usr/share/datasets/fashion-mnist';
 const hasDebianDataset = existsSync(join(DEBIAN_DIR, 'train-images-idx3-ubyte.gz'));
 
 await ck.init();
-let start: ReturnType<typeof ck.memory>;
+checkNoLeaks();
 let scratch: string;
 beforeAll(async () => {
-  start = ck.memory();
   scratch = await mkdtemp(join(tmpdir(), 'convkit-data-'));
 });
 afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
-  expect(ck.memory().numTensors).toBe(start.numTensors);
-  expect(ck.memory().numBytes).toBe(start.numBytes);
 });
 
 const SAMPLES: ck.data.IdxArray[] = [

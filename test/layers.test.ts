@@ -1,18 +1,12 @@
 // Layers: output shapes from the geometry functions agree with the forward pass, parameter counts,
 // seeded initializers, training vs inference behaviour, symbolic application and typed errors.
 // memory() returns to where it started.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as ck from '../dist/convkit.js';
+import { checkNoLeaks } from './leak-check.js';
 
 await ck.init();
-let start: ReturnType<typeof ck.memory>;
-beforeAll(() => {
-  start = ck.memory();
-});
-afterAll(() => {
-  expect(ck.memory().numTensors).toBe(start.numTensors);
-  expect(ck.memory().numBytes).toBe(start.numBytes);
-});
+checkNoLeaks();
 
 type Layer = InstanceType<typeof ck.layers.Layer>;
 

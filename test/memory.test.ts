@@ -1,18 +1,12 @@
 // Node-only memory behaviour: running out of wasm memory (in a tensor allocation and in a
 // kernel's scratch space) raises OutOfMemoryError and leaves the instance usable; a long loop of
 // ops inside tidy leaves memory() exactly where it was.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as ck from '../dist/convkit.js';
+import { checkNoLeaks } from './leak-check.js';
 
 await ck.init();
-let start: ReturnType<typeof ck.memory>;
-beforeAll(() => {
-  start = ck.memory();
-});
-afterAll(() => {
-  expect(ck.memory().numTensors).toBe(start.numTensors);
-  expect(ck.memory().numBytes).toBe(start.numBytes);
-});
+checkNoLeaks();
 
 describe('1,000 steps', () => {
   it('of conv2d + add + relu inside tidy leave memory() and the wasm size unchanged', () => {

@@ -1,18 +1,12 @@
 // Models: sequential and functional (an inception block: 1x1, 3x3, 5x5 and pool branches joined),
 // summary rows (output shapes, parameters, receptive fields) and totals, predict in batches,
 // typed errors. memory() returns to where it started.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as ck from '../dist/convkit.js';
+import { checkNoLeaks } from './leak-check.js';
 
 await ck.init();
-let start: ReturnType<typeof ck.memory>;
-beforeAll(() => {
-  start = ck.memory();
-});
-afterAll(() => {
-  expect(ck.memory().numTensors).toBe(start.numTensors);
-  expect(ck.memory().numBytes).toBe(start.numBytes);
-});
+checkNoLeaks();
 
 type Symbolic = InstanceType<typeof ck.layers.SymbolicTensor>;
 const { layers } = ck;

@@ -1,7 +1,8 @@
 // Runs the shared suite (test/shared/suite.ts) in Node against the built package in dist/.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import * as ck from '../dist/convkit.js';
+import { checkNoLeaks } from './leak-check.js';
 import { buildChecks } from './shared/suite.js';
 import type { Conv2dFixtures } from './shared/suite.js';
 
@@ -12,13 +13,6 @@ const checks = buildChecks(ck, {
   wasmBytes: readFileSync(new URL('dist/convkit.wasm', root)),
 });
 
-let start: ReturnType<typeof ck.memory>;
-beforeAll(() => {
-  start = ck.memory();
-});
-afterAll(() => {
-  expect(ck.memory().numTensors).toBe(start.numTensors);
-  expect(ck.memory().numBytes).toBe(start.numBytes);
-});
+checkNoLeaks();
 
 for (const check of checks) it(check.name, check.run);

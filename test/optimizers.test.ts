@@ -1,18 +1,12 @@
 // Optimizers: each update rule (SGD, momentum, Nesterov, Adam, AdamW) against a float64 reference
 // of Keras's formulas over several steps, on a shape whose size is not a multiple of the SIMD
 // width; their state (step count and slots) as Variables; typed errors. memory() returns to start.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as ck from '../dist/convkit.js';
+import { checkNoLeaks } from './leak-check.js';
 
 await ck.init();
-let start: ReturnType<typeof ck.memory>;
-beforeAll(() => {
-  start = ck.memory();
-});
-afterAll(() => {
-  expect(ck.memory().numTensors).toBe(start.numTensors);
-  expect(ck.memory().numBytes).toBe(start.numBytes);
-});
+checkNoLeaks();
 
 const f = Math.fround;
 const SHAPE = [3, 5];

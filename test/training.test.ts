@@ -1,18 +1,12 @@
 // Training: a small CNN fits a synthetic task to near-zero loss; the same seeds give bitwise the
 // same weights; 1,000 steps leave memory() unchanged; callbacks, events, validation, early
 // stopping and the progress output. memory() returns to where it started.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as ck from '../dist/convkit.js';
+import { checkNoLeaks } from './leak-check.js';
 
 await ck.init();
-let start: ReturnType<typeof ck.memory>;
-beforeAll(() => {
-  start = ck.memory();
-});
-afterAll(() => {
-  expect(ck.memory().numTensors).toBe(start.numTensors);
-  expect(ck.memory().numBytes).toBe(start.numBytes);
-});
+checkNoLeaks();
 
 type Tensor = InstanceType<typeof ck.Tensor>;
 const { layers } = ck;
