@@ -18,36 +18,34 @@ pub struct Conv2dBwdCall {
     pub out: u32,
 }
 
+/// Runs a conv2d backward kernel with its scratch space from the workspace.
+fn with_bwd_scratch(p: &Conv2dParams, kernel: impl FnOnce(&mut [f32], &mut [*const f32])) -> u32 {
+    let (floats, pointers) = conv2d_bwd_scratch(p);
+    let ws = workspace();
+    status(ws.reserve(floats, pointers).map(|()| {
+        let (_, floats, pointers) = ws.split(0);
+        kernel(floats, pointers)
+    }))
+}
+
 /// # Safety
 /// `call` points to a Conv2dBwdCall; dy, filter and out (dx) are valid for its params.
 #[wasm_bindgen]
 pub unsafe fn conv2d_bwd_input_f32(call: *const Conv2dBwdCall) -> u32 {
-    let call = &*call;
-    let p = &call.params;
-    let (floats, pointers) = conv2d_bwd_scratch(p);
-    let ws = workspace();
-    status((|| {
-        ws.reserve(floats, pointers)?;
-        let (_, floats, pointers) = ws.split(0);
-        conv2d_bwd_input::<Fast>(p, slice(call.dy, p.output_len()), slice(call.filter, p.filter_len()), slice_mut(call.out, p.input_len()), floats, pointers);
-        Ok(())
-    })())
+    let (call, p) = (&*call, &(*call).params);
+    with_bwd_scratch(p, |floats, pointers| {
+        conv2d_bwd_input::<Fast>(p, slice(call.dy, p.output_len()), slice(call.filter, p.filter_len()), slice_mut(call.out, p.input_len()), floats, pointers)
+    })
 }
 
 /// # Safety
 /// `call` points to a Conv2dBwdCall; x, dy and out (dfilter) are valid for its params.
 #[wasm_bindgen]
 pub unsafe fn conv2d_bwd_filter_f32(call: *const Conv2dBwdCall) -> u32 {
-    let call = &*call;
-    let p = &call.params;
-    let (floats, pointers) = conv2d_bwd_scratch(p);
-    let ws = workspace();
-    status((|| {
-        ws.reserve(floats, pointers)?;
-        let (_, floats, pointers) = ws.split(0);
-        conv2d_bwd_filter::<Fast>(p, slice(call.x, p.input_len()), slice(call.dy, p.output_len()), slice_mut(call.out, p.filter_len()), floats, pointers);
-        Ok(())
-    })())
+    let (call, p) = (&*call, &(*call).params);
+    with_bwd_scratch(p, |floats, pointers| {
+        conv2d_bwd_filter::<Fast>(p, slice(call.x, p.input_len()), slice(call.dy, p.output_len()), slice_mut(call.out, p.filter_len()), floats, pointers)
+    })
 }
 
 /// Forward: x -> out (y). Backward: x, dy -> out (dx).
