@@ -4,6 +4,7 @@ import type { Tensor } from '../../dist/convkit.js';
 import { assert, assertClose, assertShape } from './compare.js';
 import { conv2dSweep, gemmSweep, instantiateRaw } from './kernels.js';
 import { GRAD_TOLERANCE, numericalGradient } from './gradcheck.js';
+import { modelChecks } from './models.js';
 import { opRegistry } from './registry/index.js';
 import type { Sample } from './registry/index.js';
 import { randomDense } from './registry/types.js';
@@ -309,5 +310,6 @@ export function buildChecks(ck: ConvkitModule, inputs: SuiteInputs): Check[] {
     ...fixtureChecks(ck, inputs.conv2dFixtures),
     ...kernelChecks(inputs.wasmBytes),
     ...runtimeChecks(ck),
+    ...modelChecks(ck),
   ].map((check) => withLeakCheck(ck, check));
 }
