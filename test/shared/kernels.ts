@@ -121,3 +121,38 @@ export function conv2dSweep(k: RawKernels, seed: number, cases: number): void {
     arena.freeAll();
   }
 }
+
+/** conv_nd_f32 (1/2/3-D, groups, circular axes) against its scalar reference, in this runtime's wasm. */
+export function convNdSweep(k: RawKernels, seed: number, cases: number): void {
+  const rand = lcg(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(((rand() + 1) / 2) * (hi - lo + 1));
+  const arena = new Arena(k);
+  try {
+    for (let c = 0; c < cases; c++) {
+      const dims = [1, 2, 3][c % 3]!;
+      const groups = int(1, 3);
+      const [batch, cin, cout] = [int(1, 2), groups * int(1, 5), groups * int(1, 9)];
+      const circular = c % 4 === 0 ? int(0, 7) & ~((1 << (3 - dims)) - 1) : 0;
+      const axes = [0, 1, 2].map((a) => {
+        if (a < 3 - dims) return { size: 1, out: 1, k: 1, s: 1, d: 1, before: 0 };
+        const [k, s, d] = [int(1, 3), int(1, 2), int(1, 2)];
+        const span = d * (k - 1) + 1;
+        const size = Math.max(int(1, 6), circular & (1 << a) ? span : 1);
+        const [before, after] = [Math.min(int(0, 2), size), Math.min(int(0, 2), size)];
+        return { size, out: Math.floor((Math.max(size + before + after, span) - span) / s) + 1, k, s, d, before };
+      });
+      const pick = (key: 'size' | 'out' | 'k' | 's' | 'd' | 'before') => axes.map((a) => a[key]);
+      const spatial = (v: number[]) => v.reduce((p, x) => p * x, 1);
+      const values = (len: number) => Array.from({ length: len }, rand);
+      const x = arena.floats(values(batch * spatial(pick('size')) * cin));
+      const filter = arena.floats(values(spatial(pick('k')) * (cin / groups) * cout));
+      const bias = c % 2 ? arena.floats(values(cout)) : 0;
+      const params = [batch, cin, cout, groups, circular, ...pick('size'), ...pick('out'), ...pick('k'), ...pick('s'), ...pick('d'), ...pick('before')];
+      const call = (out: number) => arena.words([...params, x, filter, bias, out, c % 3 ? -Infinity : 0, Infinity], params.length + 4);
+      const label = `conv_nd x=(${batch},${pick('size')},${cin}) kernel=(${pick('k')}) groups=${groups} circular=${circular} strides=(${pick('s')}) dilations=(${pick('d')}) pad=(${pick('before')})`;
+      compareKernels(arena, label, batch * spatial(pick('out')) * cout, (out) => k.conv_nd_f32(call(out)), (out) => k.conv_nd_f32_reference(call(out)));
+    }
+  } finally {
+    arena.freeAll();
+  }
+}

@@ -2,7 +2,7 @@
 // (test/browser). Every check also asserts that memory() returns to where it started.
 import type { Tensor } from '../../dist/convkit.js';
 import { assert, assertClose, assertShape } from './compare.js';
-import { conv2dSweep, gemmSweep, instantiateRaw } from './kernels.js';
+import { conv2dSweep, convNdSweep, gemmSweep, instantiateRaw } from './kernels.js';
 import { GRAD_TOLERANCE, numericalGradient } from './gradcheck.js';
 import { modelChecks } from './models.js';
 import { opRegistry } from './registry/index.js';
@@ -45,7 +45,7 @@ export interface Conv2dFixtures {
 type Conv2dFixture = Conv2dFixtures['cases'][number];
 
 /** Public ops that are not tensor ops (shape helpers) and need no registry entry. */
-const NOT_TENSOR_OPS = new Set(['conv2dGeometry', 'pool2dGeometry']);
+const NOT_TENSOR_OPS = new Set(['conv2dGeometry', 'pool2dGeometry', 'convGeometry', 'conv1dGeometry', 'conv3dGeometry']);
 
 function withLeakCheck(ck: ConvkitModule, check: Check): Check {
   return {
@@ -179,6 +179,7 @@ function kernelChecks(wasmBytes: Uint8Array): Check[] {
   return [
     { name: 'kernels: SIMD GEMM matches the scalar reference on sizes from 1 to 97, primes included', run: async () => gemmSweep(await raw, 7, 60) },
     { name: 'kernels: SIMD conv2d matches the scalar reference on random geometries', run: async () => conv2dSweep(await raw, 11, 60) },
+    { name: 'kernels: SIMD conv_nd (1/2/3-D, groups, circular) matches the scalar reference on random geometries', run: async () => convNdSweep(await raw, 13, 60) },
   ];
 }
 

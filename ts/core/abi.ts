@@ -44,7 +44,18 @@ export const conv2dCall = struct([
   ['x', 'u32'], ['filter', 'u32'], ['bias', 'u32'], ['y', 'u32'], ['clampMin', 'f32'], ['clampMax', 'f32'],
 ] as const);
 
-export const conv2dBwdCall = struct([...CONV2D_PARAMS, ['x', 'u32'], ['filter', 'u32'], ['dy', 'u32'], ['out', 'u32']] as const);
+/** crates/kernels/src/conv/nd.rs ConvNdParams, axes [d, h, w]; crates/wasm/src/conv.rs calls. */
+const CONV_ND_PARAMS = [
+  ['batch', 'u32'], ['inC', 'u32'], ['outC', 'u32'], ['groups', 'u32'], ['circular', 'u32'],
+  ['input', ['u32', 3]], ['output', ['u32', 3]], ['kernel', ['u32', 3]], ['stride', ['u32', 3]], ['dilation', ['u32', 3]], ['padBefore', ['u32', 3]],
+] as const;
+
+export const convNdCall = struct([
+  ...CONV_ND_PARAMS,
+  ['x', 'u32'], ['filter', 'u32'], ['bias', 'u32'], ['y', 'u32'], ['clampMin', 'f32'], ['clampMax', 'f32'],
+] as const);
+
+export const convNdBwdCall = struct([...CONV_ND_PARAMS, ['x', 'u32'], ['filter', 'u32'], ['dy', 'u32'], ['out', 'u32']] as const);
 
 export const pool2dCall = struct([
   ['batch', 'u32'], ['inH', 'u32'], ['inW', 'u32'], ['channels', 'u32'], ['outH', 'u32'], ['outW', 'u32'],
@@ -82,4 +93,25 @@ export const batchNormCall = struct([
 export const batchNormBwdCall = struct([
   ['rows', 'u32'], ['channels', 'u32'], ['training', 'u32'], ['x', 'u32'], ['dy', 'u32'], ['gamma', 'u32'],
   ['mean', 'u32'], ['invstd', 'u32'], ['dx', 'u32'], ['dgamma', 'u32'], ['dbeta', 'u32'],
+] as const);
+
+// crates/wasm/src/local.rs
+export const dwConv2dCall = struct([
+  ['batch', 'u32'], ['inH', 'u32'], ['inW', 'u32'], ['channels', 'u32'], ['multiplier', 'u32'], ['outH', 'u32'], ['outW', 'u32'],
+  ['kernelH', 'u32'], ['kernelW', 'u32'], ['strideH', 'u32'], ['strideW', 'u32'], ['dilationH', 'u32'], ['dilationW', 'u32'],
+  ['padTop', 'u32'], ['padLeft', 'u32'],
+  ['x', 'u32'], ['filter', 'u32'], ['bias', 'u32'], ['dy', 'u32'], ['out', 'u32'], ['clampMin', 'f32'], ['clampMax', 'f32'],
+] as const);
+
+export const local2dCall = struct([
+  ['batch', 'u32'], ['inH', 'u32'], ['inW', 'u32'], ['inC', 'u32'], ['outH', 'u32'], ['outW', 'u32'], ['outC', 'u32'],
+  ['kernelH', 'u32'], ['kernelW', 'u32'], ['strideH', 'u32'], ['strideW', 'u32'], ['padTop', 'u32'], ['padLeft', 'u32'],
+  ['x', 'u32'], ['filter', 'u32'], ['bias', 'u32'], ['dy', 'u32'], ['out', 'u32'],
+] as const);
+
+export const pool3dCall = struct([
+  ['batch', 'u32'], ['inD', 'u32'], ['inH', 'u32'], ['inW', 'u32'], ['channels', 'u32'], ['outD', 'u32'], ['outH', 'u32'], ['outW', 'u32'],
+  ['kernelD', 'u32'], ['kernelH', 'u32'], ['kernelW', 'u32'], ['strideD', 'u32'], ['strideH', 'u32'], ['strideW', 'u32'],
+  ['padFront', 'u32'], ['padTop', 'u32'], ['padLeft', 'u32'],
+  ['x', 'u32'], ['dy', 'u32'], ['out', 'u32'],
 ] as const);

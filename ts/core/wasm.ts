@@ -8,7 +8,7 @@ import { NotInitializedError } from './errors.js';
 import { Heap } from './heap.js';
 
 /**
- * The module's raw exports (crates/wasm/src: lib.rs, training.rs, nn.rs, optim.rs), typed by
+ * The module's raw exports (crates/wasm/src: lib.rs, conv.rs, training.rs, nn.rs, optim.rs), typed by
  * wasm-bindgen's convkit_bg.wasm.d.ts: plain numbers, pointers are byte offsets into memory.
  * Renaming or retyping an export in Rust breaks the TypeScript build wherever the old one is used.
  */

@@ -1,5 +1,5 @@
-export { conv2d, conv2dGeometry } from './conv.js';
-export type { Conv2dOptions, Conv2dGeometry, Padding2D } from './conv.js';
+export { conv1d, conv2d, conv3d, conv2dTranspose, convGeometry, conv1dGeometry, conv2dGeometry, conv3dGeometry } from './conv.js';
+export type { AxisPadding, Conv1dOptions, Conv2dOptions, Conv3dOptions, Conv2dTransposeOptions, ConvGeometry, Conv2dGeometry, Padding1D, Padding2D, Padding3D } from './conv.js';
 export { matMul } from './matmul.js';
 export type { MatMulOptions } from './matmul.js';
 export { add, mul } from './elementwise.js';
@@ -20,3 +20,9 @@ export { reshape } from './shape.js';
 export { zerosLike, onesLike } from './creation.js';
 export { maxPool2d, avgPool2d, globalAvgPool2d, globalMaxPool2d, pool2dGeometry } from './pool.js';
 export type { Pool2dOptions, Pool2dGeometry } from './pool.js';
+export { depthwiseConv2d, separableConv2d } from './depthwise.js';
+export type { DepthwiseConv2dOptions } from './depthwise.js';
+export { locallyConnected1d, locallyConnected2d } from './local.js';
+export type { LocallyConnected1dOptions, LocallyConnected2dOptions } from './local.js';
+export { maxPool1d, avgPool1d, maxPool3d, avgPool3d, globalAvgPool1d, globalMaxPool1d, globalAvgPool3d, globalMaxPool3d } from './pool.js';
+export type { PoolNdOptions } from './pool.js';

@@ -4,8 +4,10 @@
 //! kernels are tested against.
 
 pub mod conv;
+pub mod dwconv;
 pub mod elementwise;
 pub mod gemm;
+pub mod local;
 pub mod nn;
 pub mod optim;
 pub mod pool;

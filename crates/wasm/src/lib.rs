@@ -17,6 +17,8 @@ use convkit_kernels::Clamp;
 use std::alloc::{alloc as raw_alloc, dealloc, Layout};
 use wasm_bindgen::prelude::wasm_bindgen;
 
+mod conv;
+mod local;
 mod optim;
 mod nn;
 mod training;
@@ -80,7 +82,7 @@ pub(crate) unsafe fn slice_mut<'a>(ptr: u32, len: usize) -> &'a mut [f32] {
     }
 }
 
-unsafe fn optional<'a>(ptr: u32, len: usize) -> Option<&'a [f32]> {
+pub(crate) unsafe fn optional<'a>(ptr: u32, len: usize) -> Option<&'a [f32]> {
     if ptr == 0 {
         None
     } else {

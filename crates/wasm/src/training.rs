@@ -1,52 +1,12 @@
-//! Exports for training: conv2d gradients, pooling forward and backward, reductions and
-//! activation gradients. Same ABI as lib.rs: u32 offsets, #[repr(C)] call structs, status codes.
+//! Exports for training: pooling forward and backward, reductions and activation gradients
+//! (convolution gradients are in conv.rs).
+//! Same ABI as lib.rs: u32 offsets, #[repr(C)] call structs, status codes.
 
-use crate::workspace::workspace;
-use crate::{slice, slice_mut, status, OK};
-use convkit_kernels::conv::{conv2d_bwd_filter, conv2d_bwd_input, conv2d_bwd_scratch, Conv2dParams};
+use crate::{slice, slice_mut, OK};
 use convkit_kernels::elementwise::{reduce_sum, relu_bwd};
 use convkit_kernels::pool::{avg_pool2d_bwd, avg_pool2d_fwd, max_pool2d_bwd, max_pool2d_fwd, Pool2dParams};
 use convkit_kernels::simd::Fast;
 use wasm_bindgen::prelude::wasm_bindgen;
-
-#[repr(C)]
-pub struct Conv2dBwdCall {
-    pub params: Conv2dParams,
-    pub x: u32,
-    pub filter: u32,
-    pub dy: u32,
-    pub out: u32,
-}
-
-/// Runs a conv2d backward kernel with its scratch space from the workspace.
-fn with_bwd_scratch(p: &Conv2dParams, kernel: impl FnOnce(&mut [f32], &mut [*const f32])) -> u32 {
-    let (floats, pointers) = conv2d_bwd_scratch(p);
-    let ws = workspace();
-    status(ws.reserve(floats, pointers).map(|()| {
-        let (_, floats, pointers) = ws.split(0);
-        kernel(floats, pointers)
-    }))
-}
-
-/// # Safety
-/// `call` points to a Conv2dBwdCall; dy, filter and out (dx) are valid for its params.
-#[wasm_bindgen]
-pub unsafe fn conv2d_bwd_input_f32(call: *const Conv2dBwdCall) -> u32 {
-    let (call, p) = (&*call, &(*call).params);
-    with_bwd_scratch(p, |floats, pointers| {
-        conv2d_bwd_input::<Fast>(p, slice(call.dy, p.output_len()), slice(call.filter, p.filter_len()), slice_mut(call.out, p.input_len()), floats, pointers)
-    })
-}
-
-/// # Safety
-/// `call` points to a Conv2dBwdCall; x, dy and out (dfilter) are valid for its params.
-#[wasm_bindgen]
-pub unsafe fn conv2d_bwd_filter_f32(call: *const Conv2dBwdCall) -> u32 {
-    let (call, p) = (&*call, &(*call).params);
-    with_bwd_scratch(p, |floats, pointers| {
-        conv2d_bwd_filter::<Fast>(p, slice(call.x, p.input_len()), slice(call.dy, p.output_len()), slice_mut(call.out, p.filter_len()), floats, pointers)
-    })
-}
 
 /// Forward: x -> out (y). Backward: x, dy -> out (dx).
 #[repr(C)]

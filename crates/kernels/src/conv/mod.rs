@@ -14,7 +14,9 @@
 //! - Taps: one pointer per (pixel, tap), the zero row for padding taps.
 
 mod backward;
+mod nd;
 pub use backward::{conv2d_bwd_filter, conv2d_bwd_input, conv2d_bwd_scratch, BWD_ROWS};
+pub use nd::{conv_nd_bwd_filter, conv_nd_bwd_input, conv_nd_bwd_scratch, conv_nd_fwd, conv_nd_scratch, ConvNdParams};
 
 use crate::gemm::{gemm, igemm_chunk, packed_weights_len, round_up, Epilogue, GEMM_INDIRECTION_LEN, MC, MR};
 use crate::simd::F32x4;

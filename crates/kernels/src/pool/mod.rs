@@ -1,9 +1,10 @@
-//! 2-D max and average pooling, NHWC, forward and backward.
+//! Max and average pooling over 1, 2 or 3 spatial axes, channels-last, forward and backward.
 //!
-//! x (n, h, w, c) -> y (n, oh, ow, c); window (kh, kw), strides (sh, sw), top/left padding given,
-//! output size computed by the caller. Padding never takes part: a max is over the window's
-//! pixels inside the image, an average divides by their count (as TensorFlow does).
-//! Forward vectorises over channels, which are contiguous in NHWC.
+//! x (n, d, h, w, c) -> y (n, od, oh, ow, c); window (kd, kh, kw), strides (sd, sh, sw),
+//! front/top/left padding given, output size computed by the caller. 2-D pooling is the d = 1
+//! case and 1-D pooling (n, t, c) the d = h = 1 case, so one kernel serves all three. Padding never
+//! takes part: a max is over the window's pixels inside the input, an average divides by their
+//! count (as TensorFlow does). Forward vectorises over channels, which are contiguous.
 
 use crate::simd::F32x4;
 
@@ -24,109 +25,210 @@ pub struct Pool2dParams {
     pub pad_left: u32,
 }
 
-/// The pixels of one window that lie inside the image: rows y0..y1, columns x0..x1.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C)]
+pub struct Pool3dParams {
+    pub batch: u32,
+    pub in_d: u32,
+    pub in_h: u32,
+    pub in_w: u32,
+    pub channels: u32,
+    pub out_d: u32,
+    pub out_h: u32,
+    pub out_w: u32,
+    pub kernel_d: u32,
+    pub kernel_h: u32,
+    pub kernel_w: u32,
+    pub stride_d: u32,
+    pub stride_h: u32,
+    pub stride_w: u32,
+    pub pad_front: u32,
+    pub pad_top: u32,
+    pub pad_left: u32,
+}
+
+impl Pool2dParams {
+    /// The same pooling as a 3-D one with a depth of 1.
+    pub fn to_3d(&self) -> Pool3dParams {
+        Pool3dParams {
+            batch: self.batch,
+            in_d: 1,
+            in_h: self.in_h,
+            in_w: self.in_w,
+            channels: self.channels,
+            out_d: 1,
+            out_h: self.out_h,
+            out_w: self.out_w,
+            kernel_d: 1,
+            kernel_h: self.kernel_h,
+            kernel_w: self.kernel_w,
+            stride_d: 1,
+            stride_h: self.stride_h,
+            stride_w: self.stride_w,
+            pad_front: 0,
+            pad_top: self.pad_top,
+            pad_left: self.pad_left,
+        }
+    }
+    pub fn input_len(&self) -> usize {
+        self.to_3d().input_len()
+    }
+    pub fn output_len(&self) -> usize {
+        self.to_3d().output_len()
+    }
+}
+
+/// The pixels of one window that lie inside the input: planes z0..z1, rows y0..y1, columns x0..x1.
 struct Window {
+    z0: usize,
+    z1: usize,
     y0: usize,
     y1: usize,
     x0: usize,
     x1: usize,
 }
 
-impl Pool2dParams {
+impl Window {
+    fn count(&self) -> usize {
+        (self.z1 - self.z0) * (self.y1 - self.y0) * (self.x1 - self.x0)
+    }
+}
+
+impl Pool3dParams {
     pub fn input_len(&self) -> usize {
-        (self.batch * self.in_h * self.in_w * self.channels) as usize
+        self.batch as usize * (self.in_d * self.in_h * self.in_w * self.channels) as usize
     }
     pub fn output_len(&self) -> usize {
-        (self.batch * self.out_h * self.out_w * self.channels) as usize
+        self.batch as usize * (self.out_d * self.out_h * self.out_w * self.channels) as usize
     }
-    fn window(&self, oy: usize, ox: usize) -> Window {
+    fn window(&self, oz: usize, oy: usize, ox: usize) -> Window {
         let clip = |o: usize, stride: u32, pad: u32, kernel: u32, size: u32| {
             let start = (o * stride as usize) as isize - pad as isize;
             let end = start + kernel as isize;
             (start.max(0) as usize, end.clamp(0, size as isize) as usize)
         };
+        // One plane deep (1-D and 2-D pools): no clipping needed along depth.
+        let (z0, z1) = if self.kernel_d == 1 && self.pad_front == 0 { (oz * self.stride_d as usize, oz * self.stride_d as usize + 1) } else { clip(oz, self.stride_d, self.pad_front, self.kernel_d, self.in_d) };
         let (y0, y1) = clip(oy, self.stride_h, self.pad_top, self.kernel_h, self.in_h);
         let (x0, x1) = clip(ox, self.stride_w, self.pad_left, self.kernel_w, self.in_w);
-        Window { y0, y1, x0, x1 }
+        Window { z0, z1, y0, y1, x0, x1 }
     }
-    /// Calls f(output offset, window, input offset of image b) for every output pixel.
+    /// Calls f(output offset, window, input offset of item b) for every output pixel.
     fn for_each_output(&self, mut f: impl FnMut(usize, &Window, usize)) {
-        let (c, h, w) = (self.channels as usize, self.in_h as usize, self.in_w as usize);
+        let (c, d, h, w) = (self.channels as usize, self.in_d as usize, self.in_h as usize, self.in_w as usize);
         let mut out = 0;
         for b in 0..self.batch as usize {
-            for oy in 0..self.out_h as usize {
-                for ox in 0..self.out_w as usize {
-                    f(out, &self.window(oy, ox), b * h * w * c);
-                    out += c;
+            for oz in 0..self.out_d as usize {
+                for oy in 0..self.out_h as usize {
+                    for ox in 0..self.out_w as usize {
+                        f(out, &self.window(oz, oy, ox), b * d * h * w * c);
+                        out += c;
+                    }
                 }
+            }
+        }
+    }
+    /// Calls f(pixel offset) for every pixel of the window, in row-major order. FLAT says the
+    /// window is one plane deep (kernel_d = 1: every 1-D and 2-D pool), so the plane loop goes.
+    #[inline(always)]
+    fn for_each_pixel<const FLAT: bool>(&self, win: &Window, item: usize, mut f: impl FnMut(usize)) {
+        let (c, h, w) = (self.channels as usize, self.in_h as usize, self.in_w as usize);
+        if FLAT {
+            plane_pixels(win, item + win.z0 * h * w * c, w, c, &mut f);
+        } else {
+            for iz in win.z0..win.z1 {
+                plane_pixels(win, item + iz * h * w * c, w, c, &mut f);
             }
         }
     }
 }
 
-fn pool_fwd<V: F32x4>(p: &Pool2dParams, x: &[f32], y: &mut [f32], max: bool) {
+/// The window's pixels in one plane starting at offset `plane`.
+#[inline(always)]
+fn plane_pixels(win: &Window, plane: usize, w: usize, c: usize, f: &mut impl FnMut(usize)) {
+    let mut row = plane + (win.y0 * w + win.x0) * c;
+    for _ in win.y0..win.y1 {
+        let mut pixel = row;
+        for _ in win.x0..win.x1 {
+            f(pixel);
+            pixel += c;
+        }
+        row += w * c;
+    }
+}
+
+fn pool_fwd<V: F32x4>(p: &Pool3dParams, x: &[f32], y: &mut [f32], max: bool) {
+    if p.kernel_d == 1 {
+        pool_fwd_planes::<V, true>(p, x, y, max)
+    } else {
+        pool_fwd_planes::<V, false>(p, x, y, max)
+    }
+}
+
+fn pool_fwd_planes<V: F32x4, const FLAT: bool>(p: &Pool3dParams, x: &[f32], y: &mut [f32], max: bool) {
     assert!(x.len() >= p.input_len() && y.len() >= p.output_len());
-    let (c, w) = (p.channels as usize, p.in_w as usize);
+    let c = p.channels as usize;
     let vectors = c / 4 * 4;
-    p.for_each_output(|out, win, image| {
-        let count = ((win.y1 - win.y0) * (win.x1 - win.x0)) as f32;
+    p.for_each_output(|out, win, item| {
+        let count = win.count() as f32;
         let start = if max { f32::NEG_INFINITY } else { 0.0 };
-        let pixel = |iy: usize, ix: usize| image + (iy * w + ix) * c;
         for ch in (0..vectors).step_by(4) {
             let mut acc = V::splat(start);
-            for iy in win.y0..win.y1 {
-                for ix in win.x0..win.x1 {
-                    // SAFETY: ch + 4 <= c, and the pixel lies inside x (checked above).
-                    let v = unsafe { V::load(x.as_ptr().add(pixel(iy, ix) + ch)) };
-                    acc = if max { acc.max(v) } else { acc.add(v) };
-                }
-            }
+            p.for_each_pixel::<FLAT>(win, item, |pixel| {
+                // SAFETY: ch + 4 <= c, and the pixel lies inside x (checked above).
+                let v = unsafe { V::load(x.as_ptr().add(pixel + ch)) };
+                acc = if max { acc.max(v) } else { acc.add(v) };
+            });
             let acc = if max { acc } else { acc.mul(V::splat(1.0 / count)) };
             // SAFETY: out + ch + 4 <= output length.
             unsafe { acc.store(y.as_mut_ptr().add(out + ch)) };
         }
         for ch in vectors..c {
             let mut acc = start;
-            for iy in win.y0..win.y1 {
-                for ix in win.x0..win.x1 {
-                    let v = x[pixel(iy, ix) + ch];
-                    acc = if !max { acc + v } else if v > acc || v.is_nan() { v } else { acc };
-                }
-            }
+            p.for_each_pixel::<FLAT>(win, item, |pixel| {
+                let v = x[pixel + ch];
+                acc = if !max { acc + v } else if v > acc || v.is_nan() { v } else { acc };
+            });
             y[out + ch] = if max { acc } else { acc * (1.0 / count) };
         }
     });
 }
 
-pub fn max_pool2d_fwd<V: F32x4>(p: &Pool2dParams, x: &[f32], y: &mut [f32]) {
+pub fn max_pool3d_fwd<V: F32x4>(p: &Pool3dParams, x: &[f32], y: &mut [f32]) {
     pool_fwd::<V>(p, x, y, true)
 }
 
-pub fn avg_pool2d_fwd<V: F32x4>(p: &Pool2dParams, x: &[f32], y: &mut [f32]) {
+pub fn avg_pool3d_fwd<V: F32x4>(p: &Pool3dParams, x: &[f32], y: &mut [f32]) {
     pool_fwd::<V>(p, x, y, false)
 }
 
+pub fn max_pool2d_fwd<V: F32x4>(p: &Pool2dParams, x: &[f32], y: &mut [f32]) {
+    pool_fwd::<V>(&p.to_3d(), x, y, true)
+}
+
+pub fn avg_pool2d_fwd<V: F32x4>(p: &Pool2dParams, x: &[f32], y: &mut [f32]) {
+    pool_fwd::<V>(&p.to_3d(), x, y, false)
+}
+
 /// dx: each window's dy goes to the first pixel holding its maximum (a NaN counts as the maximum).
-pub fn max_pool2d_bwd(p: &Pool2dParams, x: &[f32], dy: &[f32], dx: &mut [f32]) {
+pub fn max_pool3d_bwd(p: &Pool3dParams, x: &[f32], dy: &[f32], dx: &mut [f32]) {
     assert!(x.len() >= p.input_len() && dy.len() >= p.output_len() && dx.len() >= p.input_len());
-    let (c, w) = (p.channels as usize, p.in_w as usize);
+    let c = p.channels as usize;
     dx[..p.input_len()].iter_mut().for_each(|v| *v = 0.0);
-    p.for_each_output(|out, win, image| {
+    p.for_each_output(|out, win, item| {
         for ch in 0..c {
             let mut best: Option<(usize, f32)> = None;
-            for iy in win.y0..win.y1 {
-                for ix in win.x0..win.x1 {
-                    let i = image + (iy * w + ix) * c + ch;
-                    let v = x[i];
-                    let better = match best {
-                        None => true,
-                        Some((_, b)) => !b.is_nan() && (v > b || v.is_nan()),
-                    };
-                    if better {
-                        best = Some((i, v));
-                    }
+            p.for_each_pixel::<false>(win, item, |pixel| {
+                let i = pixel + ch;
+                let v = x[i];
+                let better = match best {
+                    None => true,
+                    Some((_, b)) => !b.is_nan() && (v > b || v.is_nan()),
+                };
+                if better {
+                    best = Some((i, v));
                 }
-            }
+            });
             if let Some((i, _)) = best {
                 dx[i] += dy[out + ch];
             }
@@ -134,20 +236,25 @@ pub fn max_pool2d_bwd(p: &Pool2dParams, x: &[f32], dy: &[f32], dx: &mut [f32]) {
     });
 }
 
-/// dx: each window's dy is shared equally among its pixels inside the image.
-pub fn avg_pool2d_bwd(p: &Pool2dParams, dy: &[f32], dx: &mut [f32]) {
+/// dx: each window's dy is shared equally among its pixels inside the input.
+pub fn avg_pool3d_bwd(p: &Pool3dParams, dy: &[f32], dx: &mut [f32]) {
     assert!(dy.len() >= p.output_len() && dx.len() >= p.input_len());
-    let (c, w) = (p.channels as usize, p.in_w as usize);
+    let c = p.channels as usize;
     dx[..p.input_len()].iter_mut().for_each(|v| *v = 0.0);
-    p.for_each_output(|out, win, image| {
-        let share = 1.0 / ((win.y1 - win.y0) * (win.x1 - win.x0)) as f32;
-        for iy in win.y0..win.y1 {
-            for ix in win.x0..win.x1 {
-                let i = image + (iy * w + ix) * c;
-                for ch in 0..c {
-                    dx[i + ch] += dy[out + ch] * share;
-                }
+    p.for_each_output(|out, win, item| {
+        let share = 1.0 / win.count() as f32;
+        p.for_each_pixel::<false>(win, item, |i| {
+            for ch in 0..c {
+                dx[i + ch] += dy[out + ch] * share;
             }
-        }
+        });
     });
+}
+
+pub fn max_pool2d_bwd(p: &Pool2dParams, x: &[f32], dy: &[f32], dx: &mut [f32]) {
+    max_pool3d_bwd(&p.to_3d(), x, dy, dx)
+}
+
+pub fn avg_pool2d_bwd(p: &Pool2dParams, dy: &[f32], dx: &mut [f32]) {
+    avg_pool3d_bwd(&p.to_3d(), dy, dx)
 }

@@ -8,6 +8,12 @@ use crate::Clamp;
 mod nn;
 pub use nn::*;
 
+mod local;
+pub use local::*;
+
+mod conv_nd;
+pub use conv_nd::{conv_nd_bwd_filter_reference, conv_nd_bwd_input_reference, conv_nd_reference};
+
 pub mod optim;
 pub use optim::{adam_reference, sgd_reference};
 

@@ -1,0 +1,92 @@
+// Helpers shared by the benchmark scripts: medians of alternating samples after warm-up, the
+// SIMD128 peak probe, and tfjs's wasm backend pinned to its SIMD, one-thread binary.
+// (bench/conv.mjs predates this file and keeps its own copies.)
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as tf from '@tensorflow/tfjs-core';
+import { getThreadsCount, setThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
+
+export const METHOD = { warmupCalls: 5, samples: 15, minSampleMs: 30, statistic: 'median' };
+const PEAK_TARGET_MS = 75;
+const PEAK_RUNS = 15;
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Milliseconds per call of fn, over `calls` back-to-back calls. */
+export function msPerCall(fn, calls) {
+  const start = performance.now();
+  for (let i = 0; i < calls; i++) fn();
+  return (performance.now() - start) / calls;
+}
+
+function warmUp(fn) {
+  const ms = median(Array.from({ length: METHOD.warmupCalls }, () => msPerCall(fn, 1)));
+  return Math.max(1, Math.ceil(METHOD.minSampleMs / ms));
+}
+
+/** Median ms per call of each function; samples alternate between them. */
+export function medianMsPerCall(fns) {
+  const calls = fns.map(warmUp);
+  const samples = fns.map(() => []);
+  for (let s = 0; s < METHOD.samples; s++) fns.forEach((fn, i) => samples[i].push(msPerCall(fn, calls[i])));
+  return samples.map(median);
+}
+
+export const gflops = (flops, ms) => flops / ms / 1e6;
+
+/** The SIMD128 peak in GFLOP/s from the module's independent multiply-add chains. */
+export async function measurePeak(wasmUrl) {
+  const { instance } = await WebAssembly.instantiate(await readFile(wasmUrl), {});
+  const { peak_probe: probe, peak_probe_flops_per_iteration: flopsPerIteration } = instance.exports;
+  const probeMs = (iterations) => msPerCall(() => probe(iterations, 1.5), 1);
+  const trial = 4_000_000;
+  probeMs(trial);
+  const trialMs = median([probeMs(trial), probeMs(trial), probeMs(trial)]);
+  const iterations = Math.round((trial * PEAK_TARGET_MS) / trialMs);
+  const ms = median(Array.from({ length: PEAK_RUNS }, () => probeMs(iterations)));
+  return { gflops: gflops(iterations * flopsPerIteration(), ms), iterations, ms, runs: PEAK_RUNS };
+}
+
+/** tfjs's wasm backend on its SIMD, non-threaded binary (the others point at absent files), one XNNPACK thread. */
+export async function startTfjsWasm() {
+  const dist = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
+  const file = 'tfjs-backend-wasm-simd.wasm';
+  const absent = (name) => join(dist, `not-loaded-${name}`);
+  setWasmPaths({
+    'tfjs-backend-wasm.wasm': absent('tfjs-backend-wasm.wasm'),
+    'tfjs-backend-wasm-simd.wasm': join(dist, file),
+    'tfjs-backend-wasm-threaded-simd.wasm': absent('tfjs-backend-wasm-threaded-simd.wasm'),
+  });
+  setThreadsCount(1);
+  if (!(await tf.setBackend('wasm'))) throw new Error(`tfjs wasm backend did not start from ${join(dist, file)}`);
+  return {
+    version: version_wasm,
+    wasm: join(dist, file),
+    simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
+    multithread: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
+    threads: getThreadsCount(),
+  };
+}
+
+export function maxAbsDiff(a, b) {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+export function maxAbs(a) {
+  return a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+}
+
+/** A plain-text table: first column left-aligned, the rest right-aligned. */
+export function formatTable(header, lines) {
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const format = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [format(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(format)].join('\n');
+}

@@ -1,0 +1,342 @@
+//! Depthwise 2-D convolution, NHWC, forward and backward.
+//!
+//! x (n, h, w, c), filter (kh, kw, c, m) -> y (n, oh, ow, c·m); output channel c·m + j sees only
+//! input channel c (TensorFlow's order). Flattened, the filter is (kh·kw, c·m): each tap is a
+//! contiguous run of c·m weights, lined up with the output pixel's c·m values, so the kernel
+//! vectorises over output channels (contiguous in NHWC) as XNNPACK's dwconv does. Output size and
+//! top/left padding come from the caller (one definition in TypeScript); padding taps are skipped,
+//! never read. y = clamp(bias + Σ taps x·w) with bias and clamp in the epilogue.
+
+use crate::simd::F32x4;
+use crate::Clamp;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C)]
+pub struct DwConv2dParams {
+    pub batch: u32,
+    pub in_h: u32,
+    pub in_w: u32,
+    pub channels: u32,
+    pub multiplier: u32,
+    pub out_h: u32,
+    pub out_w: u32,
+    pub kernel_h: u32,
+    pub kernel_w: u32,
+    pub stride_h: u32,
+    pub stride_w: u32,
+    pub dilation_h: u32,
+    pub dilation_w: u32,
+    pub pad_top: u32,
+    pub pad_left: u32,
+}
+
+/// The taps of one output pixel that land inside the image: ky in ky0..ky1, kx in kx0..kx1.
+#[derive(Clone, Copy)]
+pub struct Taps {
+    pub ky0: usize,
+    pub ky1: usize,
+    pub kx0: usize,
+    pub kx1: usize,
+    /// Input row and column of tap (0, 0), possibly outside the image.
+    pub iy: isize,
+    pub ix: isize,
+}
+
+/// Taps k in k0..k1 with 0 <= start + k·dilation < size.
+fn clip(start: isize, kernel: usize, dilation: usize, size: usize) -> (usize, usize) {
+    let d = dilation as isize;
+    let k0 = if start >= 0 { 0 } else { ((-start + d - 1) / d) as usize };
+    let room = size as isize - start;
+    let k1 = if room <= 0 { 0 } else { (((room + d - 1) / d) as usize).min(kernel) };
+    (k0.min(k1), k1)
+}
+
+impl DwConv2dParams {
+    pub fn out_c(&self) -> usize {
+        (self.channels * self.multiplier) as usize
+    }
+    pub fn input_len(&self) -> usize {
+        (self.batch * self.in_h * self.in_w * self.channels) as usize
+    }
+    pub fn output_len(&self) -> usize {
+        self.batch as usize * self.out_h as usize * self.out_w as usize * self.out_c()
+    }
+    pub fn filter_len(&self) -> usize {
+        (self.kernel_h * self.kernel_w) as usize * self.out_c()
+    }
+    pub fn taps(&self, oy: usize, ox: usize) -> Taps {
+        let iy = (oy * self.stride_h as usize) as isize - self.pad_top as isize;
+        let ix = (ox * self.stride_w as usize) as isize - self.pad_left as isize;
+        let (ky0, ky1) = clip(iy, self.kernel_h as usize, self.dilation_h as usize, self.in_h as usize);
+        let (kx0, kx1) = clip(ix, self.kernel_w as usize, self.dilation_w as usize, self.in_w as usize);
+        Taps { ky0, ky1, kx0, kx1, iy, ix }
+    }
+    /// Calls f(output offset, taps, offset of image b in x) for every output pixel.
+    fn for_each_output(&self, mut f: impl FnMut(usize, &Taps, usize)) {
+        let image = (self.in_h * self.in_w * self.channels) as usize;
+        let mut out = 0;
+        for b in 0..self.batch as usize {
+            for oy in 0..self.out_h as usize {
+                for ox in 0..self.out_w as usize {
+                    f(out, &self.taps(oy, ox), b * image);
+                    out += self.out_c();
+                }
+            }
+        }
+    }
+    /// (input pixel offset within the image, filter offset) of tap (ky, kx).
+    #[inline(always)]
+    fn tap(&self, t: &Taps, ky: usize, kx: usize) -> (usize, usize) {
+        let iy = (t.iy + (ky * self.dilation_h as usize) as isize) as usize;
+        let ix = (t.ix + (kx * self.dilation_w as usize) as isize) as usize;
+        ((iy * self.in_w as usize + ix) * self.channels as usize, (ky * self.kernel_w as usize + kx) * self.out_c())
+    }
+}
+
+/// Most taps a window may have for the vector path's on-stack offset table (11x11 fits); larger
+/// windows take the scalar path.
+const MAX_TAPS: usize = 128;
+
+/// N vectors (4·N output channels from `oc`) of one output pixel, accumulators kept in registers
+/// across every tap. With multiplier 1 (ONE) the input is a contiguous run too; otherwise lane l
+/// reads input channel (oc + l) / m, gathered through a small array. `taps` holds the (input
+/// offset, filter offset) pairs of the taps inside the image.
+///
+/// # Safety
+/// oc + 4·N <= c·m; every offset in `taps` is valid for x and w.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+unsafe fn dw_block<V: F32x4, const N: usize, const ONE: bool>(m: usize, taps: &[(usize, usize)], x: *const f32, w: *const f32, bias: Option<&[f32]>, y: *mut f32, oc: usize, lo: V, hi: V) {
+    let mut acc = [V::splat(0.0); N];
+    if let Some(bias) = bias {
+        for (i, a) in acc.iter_mut().enumerate() {
+            *a = V::load(bias.as_ptr().add(oc + 4 * i));
+        }
+    }
+    for &(xi, wi) in taps {
+        for (i, a) in acc.iter_mut().enumerate() {
+            let o = oc + 4 * i;
+            let xv = if ONE {
+                V::load(x.add(xi + o))
+            } else {
+                let lanes = [*x.add(xi + o / m), *x.add(xi + (o + 1) / m), *x.add(xi + (o + 2) / m), *x.add(xi + (o + 3) / m)];
+                V::load(lanes.as_ptr())
+            };
+            *a = a.add(xv.mul(V::load(w.add(wi + o))));
+        }
+    }
+    for (i, a) in acc.iter().enumerate() {
+        // max/min propagate NaN, so a NaN passes through as in Clamp::apply.
+        a.max(lo).min(hi).store(y.add(oc + 4 * i));
+    }
+}
+
+/// `dwconv2d_nhwc_f32_simd128` when V = Simd128: 16 output channels per block (4 accumulators),
+/// then 4, then a scalar tail; the multiplier-1 case is compiled separately (contiguous input).
+pub fn dwconv2d_nhwc_f32<V: F32x4>(p: &DwConv2dParams, x: &[f32], filter: &[f32], bias: Option<&[f32]>, clamp: Clamp, y: &mut [f32]) {
+    assert!(x.len() >= p.input_len() && filter.len() >= p.filter_len() && y.len() >= p.output_len());
+    assert!(bias.map_or(true, |b| b.len() >= p.out_c()));
+    if (p.kernel_h * p.kernel_w) as usize > MAX_TAPS {
+        dwconv2d_scalar(p, x, filter, bias, clamp, y)
+    } else if p.multiplier == 1 {
+        dwconv2d_vector::<V, true>(p, x, filter, bias, clamp, y)
+    } else {
+        dwconv2d_vector::<V, false>(p, x, filter, bias, clamp, y)
+    }
+}
+
+/// Two horizontally adjacent interior output pixels (input offsets `xa` and `xb`) share every
+/// weight load: 1.5 loads per multiply-add instead of 2.
+///
+/// # Safety
+/// As `dw_block`, for both pixels.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+unsafe fn dw_pair<V: F32x4, const N: usize, const ONE: bool>(m: usize, taps: &[(usize, usize)], xa: *const f32, xb: *const f32, w: *const f32, bias: Option<&[f32]>, ya: *mut f32, yb: *mut f32, oc: usize, lo: V, hi: V) {
+    let mut acc_a = [V::splat(0.0); N];
+    if let Some(bias) = bias {
+        for (i, a) in acc_a.iter_mut().enumerate() {
+            *a = V::load(bias.as_ptr().add(oc + 4 * i));
+        }
+    }
+    let mut acc_b = acc_a;
+    let gather = |x: *const f32, o: usize| {
+        if ONE {
+            V::load(x.add(o))
+        } else {
+            let lanes = [*x.add(o / m), *x.add((o + 1) / m), *x.add((o + 2) / m), *x.add((o + 3) / m)];
+            V::load(lanes.as_ptr())
+        }
+    };
+    for &(xi, wi) in taps {
+        for i in 0..N {
+            let o = oc + 4 * i;
+            let wv = V::load(w.add(wi + o));
+            acc_a[i] = acc_a[i].add(gather(xa.add(xi), o).mul(wv));
+            acc_b[i] = acc_b[i].add(gather(xb.add(xi), o).mul(wv));
+        }
+    }
+    for i in 0..N {
+        acc_a[i].max(lo).min(hi).store(ya.add(oc + 4 * i));
+        acc_b[i].max(lo).min(hi).store(yb.add(oc + 4 * i));
+    }
+}
+
+fn dwconv2d_vector<V: F32x4, const ONE: bool>(p: &DwConv2dParams, x: &[f32], filter: &[f32], bias: Option<&[f32]>, clamp: Clamp, y: &mut [f32]) {
+    let (oc_total, m) = (p.out_c(), p.multiplier as usize);
+    let (blocks16, blocks8, blocks4) = (oc_total / 16 * 16, oc_total / 8 * 8, oc_total / 4 * 4);
+    let (lo, hi) = (V::splat(clamp.min), V::splat(clamp.max));
+    let (kh, kw, c, in_w) = (p.kernel_h as usize, p.kernel_w as usize, p.channels as usize, p.in_w as usize);
+    let (out_h, out_w, image_len) = (p.out_h as usize, p.out_w as usize, p.in_h as usize * in_w * c);
+    // Interior pixels (every tap inside) share one table of offsets relative to tap (0, 0); only
+    // border pixels build their own.
+    let mut full = [(0usize, 0usize); MAX_TAPS];
+    for ky in 0..kh {
+        for kx in 0..kw {
+            full[ky * kw + kx] = ((ky * p.dilation_h as usize * in_w + kx * p.dilation_w as usize) * c, (ky * kw + kx) * oc_total);
+        }
+    }
+    let full = &full[..kh * kw];
+    let interior = |t: &Taps| t.ky0 == 0 && t.kx0 == 0 && t.ky1 == kh && t.kx1 == kw;
+    let mut table = [(0usize, 0usize); MAX_TAPS];
+    for b in 0..p.batch as usize {
+        let image = b * image_len;
+        for oy in 0..out_h {
+            let mut ox = 0;
+            while ox < out_w {
+                let t = p.taps(oy, ox);
+                let out = ((b * out_h + oy) * out_w + ox) * oc_total;
+                if interior(&t) && ox + 1 < out_w && interior(&p.taps(oy, ox + 1)) {
+                    let base = image + (t.iy as usize * in_w + t.ix as usize) * c;
+                    let next = base + p.stride_w as usize * c;
+                    // SAFETY: both pixels are interior, so every tap lies inside image b; oc blocks stay below c·m.
+                    unsafe {
+                        let (xa, xb, wp) = (x.as_ptr().add(base), x.as_ptr().add(next), filter.as_ptr());
+                        let (ya, yb) = (y.as_mut_ptr().add(out), y.as_mut_ptr().add(out + oc_total));
+                        let mut oc = 0;
+                        while oc < blocks8 {
+                            dw_pair::<V, 2, ONE>(m, full, xa, xb, wp, bias, ya, yb, oc, lo, hi);
+                            oc += 8;
+                        }
+                        while oc < blocks4 {
+                            dw_pair::<V, 1, ONE>(m, full, xa, xb, wp, bias, ya, yb, oc, lo, hi);
+                            oc += 4;
+                        }
+                    }
+                    for (pixel, o) in [(base, out), (next, out + oc_total)] {
+                        for oc in blocks4..oc_total {
+                            let mut sum = bias.map_or(0.0, |b| b[oc]);
+                            for &(xi, wi) in full {
+                                sum += x[pixel + xi + oc / m] * filter[wi + oc];
+                            }
+                            y[o + oc] = clamp.apply(sum);
+                        }
+                    }
+                    ox += 2;
+                    continue;
+                }
+                let (taps, base) = if interior(&t) {
+                    (full, image + (t.iy as usize * in_w + t.ix as usize) * c)
+                } else {
+                    let mut count = 0;
+                    for ky in t.ky0..t.ky1 {
+                        for kx in t.kx0..t.kx1 {
+                            table[count] = p.tap(&t, ky, kx);
+                            count += 1;
+                        }
+                    }
+                    (&table[..count], image)
+                };
+                // SAFETY: every tap lies inside image b (Taps clips them), and oc blocks stay below c·m.
+                unsafe {
+                    let (xp, wp, yp) = (x.as_ptr().add(base), filter.as_ptr(), y.as_mut_ptr().add(out));
+                    let mut oc = 0;
+                    while oc < blocks16 {
+                        dw_block::<V, 4, ONE>(m, taps, xp, wp, bias, yp, oc, lo, hi);
+                        oc += 16;
+                    }
+                    while oc < blocks4 {
+                        dw_block::<V, 1, ONE>(m, taps, xp, wp, bias, yp, oc, lo, hi);
+                        oc += 4;
+                    }
+                }
+                for oc in blocks4..oc_total {
+                    let mut sum = bias.map_or(0.0, |b| b[oc]);
+                    for &(xi, wi) in taps {
+                        sum += x[base + xi + oc / m] * filter[wi + oc];
+                    }
+                    y[out + oc] = clamp.apply(sum);
+                }
+                ox += 1;
+            }
+        }
+    }
+}
+
+fn dwconv2d_scalar(p: &DwConv2dParams, x: &[f32], filter: &[f32], bias: Option<&[f32]>, clamp: Clamp, y: &mut [f32]) {
+    let (oc_total, m) = (p.out_c(), p.multiplier as usize);
+    p.for_each_output(|out, t, image| {
+        for oc in 0..oc_total {
+            let mut sum = bias.map_or(0.0, |b| b[oc]);
+            for ky in t.ky0..t.ky1 {
+                for kx in t.kx0..t.kx1 {
+                    let (xi, wi) = p.tap(t, ky, kx);
+                    sum += x[image + xi + oc / m] * filter[wi + oc];
+                }
+            }
+            y[out + oc] = clamp.apply(sum);
+        }
+    });
+}
+
+/// dx[pixel, c] = Σ over the outputs and taps that read it of dy·w (summed over the multiplier).
+pub fn dwconv2d_bwd_input<V: F32x4>(p: &DwConv2dParams, dy: &[f32], filter: &[f32], dx: &mut [f32]) {
+    assert!(dy.len() >= p.output_len() && filter.len() >= p.filter_len() && dx.len() >= p.input_len());
+    let (oc_total, m) = (p.out_c(), p.multiplier as usize);
+    let vectors = if m == 1 { oc_total / 4 * 4 } else { 0 };
+    dx[..p.input_len()].iter_mut().for_each(|v| *v = 0.0);
+    p.for_each_output(|out, t, image| {
+        for ky in t.ky0..t.ky1 {
+            for kx in t.kx0..t.kx1 {
+                let (xi, wi) = p.tap(t, ky, kx);
+                let d = image + xi;
+                for oc in (0..vectors).step_by(4) {
+                    // SAFETY: oc + 4 <= c (m = 1), and the pixel and tap lie inside dx and filter.
+                    unsafe {
+                        let g = V::load(dy.as_ptr().add(out + oc)).mul(V::load(filter.as_ptr().add(wi + oc)));
+                        V::load(dx.as_ptr().add(d + oc)).add(g).store(dx.as_mut_ptr().add(d + oc));
+                    }
+                }
+                for oc in vectors..oc_total {
+                    dx[d + oc / m] += dy[out + oc] * filter[wi + oc];
+                }
+            }
+        }
+    });
+}
+
+/// dfilter[tap, c·m + j] = Σ over output pixels of x at the tap · dy.
+pub fn dwconv2d_bwd_filter<V: F32x4>(p: &DwConv2dParams, x: &[f32], dy: &[f32], dfilter: &mut [f32]) {
+    assert!(x.len() >= p.input_len() && dy.len() >= p.output_len() && dfilter.len() >= p.filter_len());
+    let (oc_total, m) = (p.out_c(), p.multiplier as usize);
+    let vectors = if m == 1 { oc_total / 4 * 4 } else { 0 };
+    dfilter[..p.filter_len()].iter_mut().for_each(|v| *v = 0.0);
+    p.for_each_output(|out, t, image| {
+        for ky in t.ky0..t.ky1 {
+            for kx in t.kx0..t.kx1 {
+                let (xi, wi) = p.tap(t, ky, kx);
+                let s = image + xi;
+                for oc in (0..vectors).step_by(4) {
+                    // SAFETY: oc + 4 <= c (m = 1), and the pixel and tap lie inside x and dfilter.
+                    unsafe {
+                        let g = V::load(x.as_ptr().add(s + oc)).mul(V::load(dy.as_ptr().add(out + oc)));
+                        V::load(dfilter.as_ptr().add(wi + oc)).add(g).store(dfilter.as_mut_ptr().add(wi + oc));
+                    }
+                }
+                for oc in vectors..oc_total {
+                    dfilter[wi + oc] += x[s + oc / m] * dy[out + oc];
+                }
+            }
+        }
+    });
+}

@@ -1,0 +1,82 @@
+//! conv_nd (1/2/3-D, groups, circular axes) forward and gradients against the naive reference.
+mod common;
+
+use common::{assert_close, prefilled, Lcg};
+use convkit_kernels::conv::{conv_nd_bwd_filter, conv_nd_bwd_input, conv_nd_bwd_scratch, conv_nd_fwd, conv_nd_scratch, ConvNdParams};
+use convkit_kernels::reference::{conv_nd_bwd_filter_reference, conv_nd_bwd_input_reference, conv_nd_reference};
+use convkit_kernels::simd::Fast;
+use convkit_kernels::Clamp;
+
+/// Sizes below, at and above the 4x8 tile; case % 4 picks 1-D, 2-D, 3-D or 2-D with groups 1 (fast paths).
+fn random_params(rng: &mut Lcg, case: usize) -> ConvNdParams {
+    let mut pick = |lo: usize, hi: usize| lo + rng.below(hi - lo + 1);
+    let dims = [1, 2, 3, 2][case % 4];
+    let groups = if case % 4 == 3 { 1 } else { pick(1, 3) };
+    let (cin, cout) = (groups * pick(1, 6), groups * pick(1, 10));
+    let circular = if case % 5 == 0 { pick(0, 7) as u32 } else { 0 };
+    let mut p = ConvNdParams { batch: pick(1, 2) as u32, in_c: cin as u32, out_c: cout as u32, groups: groups as u32, circular, ..Default::default() };
+    for a in 0..3 {
+        if a < 3 - dims {
+            p.input[a] = 1;
+            p.output[a] = 1;
+            p.kernel[a] = 1;
+            p.stride[a] = 1;
+            p.dilation[a] = 1;
+            p.circular &= !(1 << a);
+            continue;
+        }
+        let (k, s, d) = (pick(1, 3), pick(1, 2), pick(1, 2));
+        let span = d * (k - 1) + 1;
+        let size = pick(1, 7).max(if p.circular & (1 << a) != 0 { span } else { 1 });
+        let (before, after) = (pick(0, 2).min(size), pick(0, 2).min(size));
+        // Padding `after` is implicit: the output covers the windows that fit in size + before + after.
+        let padded = (size + before + after).max(span);
+        p.input[a] = size as u32;
+        p.output[a] = ((padded - span) / s + 1) as u32;
+        p.kernel[a] = k as u32;
+        p.stride[a] = s as u32;
+        p.dilation[a] = d as u32;
+        p.pad_before[a] = before as u32;
+    }
+    p
+}
+
+#[test]
+fn conv_nd_matches_reference() {
+    let mut rng = Lcg(29);
+    for case in 0..160 {
+        let p = random_params(&mut rng, case);
+        let (x, filter, bias) = (rng.values(p.input_len(), 1.0), rng.values(p.filter_len(), 1.0), rng.values(p.out_c as usize, 1.0));
+        let (floats, pointers) = conv_nd_scratch(&p);
+        let (mut floats, mut pointers) = (vec![f32::NAN; floats], vec![std::ptr::null(); pointers]);
+        let clamp = if case % 3 == 0 { Clamp::RELU } else { Clamp::NONE };
+        let mut fast = prefilled(p.output_len());
+        conv_nd_fwd::<Fast>(&p, &x, &filter, Some(&bias), &mut fast, clamp, &mut floats, &mut pointers);
+        let mut reference = vec![0.0; p.output_len()];
+        conv_nd_reference(&p, &x, &filter, Some(&bias), clamp, &mut reference);
+        assert_close(&format!("conv_nd {:?}", p), &fast, &reference, 1e-4, 1e-4);
+    }
+}
+
+#[test]
+fn conv_nd_gradients_match_reference() {
+    let mut rng = Lcg(31);
+    for case in 0..160 {
+        let p = random_params(&mut rng, case);
+        let (x, filter, dy) = (rng.values(p.input_len(), 1.0), rng.values(p.filter_len(), 1.0), rng.values(p.output_len(), 1.0));
+        let (floats, pointers) = conv_nd_bwd_scratch(&p);
+        let (mut floats, mut pointers) = (vec![f32::NAN; floats], vec![std::ptr::null(); pointers]);
+
+        let mut dx = prefilled(p.input_len());
+        conv_nd_bwd_input::<Fast>(&p, &dy, &filter, &mut dx, &mut floats, &mut pointers);
+        let mut reference = vec![0.0; p.input_len()];
+        conv_nd_bwd_input_reference(&p, &dy, &filter, &mut reference);
+        assert_close(&format!("conv_nd dx {:?}", p), &dx, &reference, 1e-4, 1e-4);
+
+        let mut dfilter = prefilled(p.filter_len());
+        conv_nd_bwd_filter::<Fast>(&p, &x, &dy, &mut dfilter, &mut floats, &mut pointers);
+        let mut reference = vec![0.0; p.filter_len()];
+        conv_nd_bwd_filter_reference(&p, &x, &dy, &mut reference);
+        assert_close(&format!("conv_nd dfilter {:?}", p), &dfilter, &reference, 1e-4, 1e-4);
+    }
+}
