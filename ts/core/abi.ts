@@ -57,12 +57,6 @@ export const convNdCall = struct([
 
 export const convNdBwdCall = struct([...CONV_ND_PARAMS, ['x', 'u32'], ['filter', 'u32'], ['dy', 'u32'], ['out', 'u32']] as const);
 
-export const pool2dCall = struct([
-  ['batch', 'u32'], ['inH', 'u32'], ['inW', 'u32'], ['channels', 'u32'], ['outH', 'u32'], ['outW', 'u32'],
-  ['kernelH', 'u32'], ['kernelW', 'u32'], ['strideH', 'u32'], ['strideW', 'u32'], ['padTop', 'u32'], ['padLeft', 'u32'],
-  ['x', 'u32'], ['dy', 'u32'], ['out', 'u32'],
-] as const);
-
 export const binaryCall = struct([
   ['rank', 'u32'], ['shape', ['u32', MAX_RANK]], ['aStrides', ['u32', MAX_RANK]], ['bStrides', ['u32', MAX_RANK]],
   ['a', 'u32'], ['aLen', 'u32'], ['b', 'u32'], ['bLen', 'u32'], ['out', 'u32'],

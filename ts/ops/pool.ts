@@ -4,7 +4,7 @@
 // 1-D and 2-D are its d = h = 1 and d = 1 cases (2-D keeps its own call struct). Global pools
 // reduce the spatial axes away: -> (n, c).
 import { ShapeError, ValueError, expectation, formatShape } from '../core/errors.js';
-import { pool2dCall, pool3dCall } from '../core/abi.js';
+import { pool3dCall } from '../core/abi.js';
 import { Tensor, tidy } from '../core/tensor.js';
 import type { Heap } from '../core/heap.js';
 import { record } from '../autograd/tape.js';
@@ -54,12 +54,9 @@ export function pool2dGeometry(op: string, x: readonly number[], options: Pool2d
   return { batch, inH, inW, channels, outH: rows.out, outW: cols.out, kernelH, kernelW, strideH: sh, strideW: sw, padTop: rows.before, padLeft: cols.before };
 }
 
-type PoolKernel = 'max_pool2d_f32' | 'avg_pool2d_f32' | 'max_pool2d_bwd_f32' | 'avg_pool2d_bwd_f32';
-
-function runPool(op: string, kernel: PoolKernel, g: Pool2dGeometry, out: Tensor, x: Tensor | null, dy: Tensor | null): Tensor {
-  return launch(op, out, (heap: Heap) =>
-    heap.kernels[kernel](pool2dCall(heap, { ...g, x: x ? x.pointer(op, 'x') : 0, dy: dy ? dy.pointer(op, 'dy') : 0, out: out.pointer(op, 'out') })),
-  );
+/** A 2-D pool is the depth-1 case of the 3-D pool kernel. */
+function as3d(g: Pool2dGeometry): Pool3dGeometry {
+  return { ...g, inD: 1, outD: 1, kernelD: 1, strideD: 1, padFront: 0 };
 }
 
 function pool2d(op: 'maxPool2d' | 'avgPool2d', x: Tensor, options: Pool2dOptions): Tensor {
@@ -67,9 +64,9 @@ function pool2d(op: 'maxPool2d' | 'avgPool2d', x: Tensor, options: Pool2dOptions
   checkRank(op, 'x', x, 4, '(n, h, w, c)');
   const g = pool2dGeometry(op, x.shape, options);
   const max = op === 'maxPool2d';
-  const y = runPool(op, max ? 'max_pool2d_f32' : 'avg_pool2d_f32', g, new Tensor([g.batch, g.outH, g.outW, g.channels], 'float32', op), x, null);
+  const y = runPool3d(op, max ? 'max_pool3d_f32' : 'avg_pool3d_f32', as3d(g), new Tensor([g.batch, g.outH, g.outW, g.channels], 'float32', op), x, null);
   record(op, [x], [y], ([dy]) => [
-    runPool(`${op}Backward`, max ? 'max_pool2d_bwd_f32' : 'avg_pool2d_bwd_f32', g, new Tensor(x.shape, 'float32', op), x, dy!),
+    runPool3d(`${op}Backward`, max ? 'max_pool3d_bwd_f32' : 'avg_pool3d_bwd_f32', as3d(g), new Tensor(x.shape, 'float32', op), x, dy!),
   ]);
   return y;
 }

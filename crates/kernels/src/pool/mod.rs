@@ -10,23 +10,6 @@ use crate::simd::F32x4;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[repr(C)]
-pub struct Pool2dParams {
-    pub batch: u32,
-    pub in_h: u32,
-    pub in_w: u32,
-    pub channels: u32,
-    pub out_h: u32,
-    pub out_w: u32,
-    pub kernel_h: u32,
-    pub kernel_w: u32,
-    pub stride_h: u32,
-    pub stride_w: u32,
-    pub pad_top: u32,
-    pub pad_left: u32,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[repr(C)]
 pub struct Pool3dParams {
     pub batch: u32,
     pub in_d: u32,
@@ -45,37 +28,6 @@ pub struct Pool3dParams {
     pub pad_front: u32,
     pub pad_top: u32,
     pub pad_left: u32,
-}
-
-impl Pool2dParams {
-    /// The same pooling as a 3-D one with a depth of 1.
-    pub fn to_3d(&self) -> Pool3dParams {
-        Pool3dParams {
-            batch: self.batch,
-            in_d: 1,
-            in_h: self.in_h,
-            in_w: self.in_w,
-            channels: self.channels,
-            out_d: 1,
-            out_h: self.out_h,
-            out_w: self.out_w,
-            kernel_d: 1,
-            kernel_h: self.kernel_h,
-            kernel_w: self.kernel_w,
-            stride_d: 1,
-            stride_h: self.stride_h,
-            stride_w: self.stride_w,
-            pad_front: 0,
-            pad_top: self.pad_top,
-            pad_left: self.pad_left,
-        }
-    }
-    pub fn input_len(&self) -> usize {
-        self.to_3d().input_len()
-    }
-    pub fn output_len(&self) -> usize {
-        self.to_3d().output_len()
-    }
 }
 
 /// The pixels of one window that lie inside the input: planes z0..z1, rows y0..y1, columns x0..x1.
@@ -202,14 +154,6 @@ pub fn avg_pool3d_fwd<V: F32x4>(p: &Pool3dParams, x: &[f32], y: &mut [f32]) {
     pool_fwd::<V>(p, x, y, false)
 }
 
-pub fn max_pool2d_fwd<V: F32x4>(p: &Pool2dParams, x: &[f32], y: &mut [f32]) {
-    pool_fwd::<V>(&p.to_3d(), x, y, true)
-}
-
-pub fn avg_pool2d_fwd<V: F32x4>(p: &Pool2dParams, x: &[f32], y: &mut [f32]) {
-    pool_fwd::<V>(&p.to_3d(), x, y, false)
-}
-
 /// dx: each window's dy goes to the first pixel holding its maximum (a NaN counts as the maximum).
 pub fn max_pool3d_bwd(p: &Pool3dParams, x: &[f32], dy: &[f32], dx: &mut [f32]) {
     assert!(x.len() >= p.input_len() && dy.len() >= p.output_len() && dx.len() >= p.input_len());
@@ -249,12 +193,4 @@ pub fn avg_pool3d_bwd(p: &Pool3dParams, dy: &[f32], dx: &mut [f32]) {
             }
         });
     });
-}
-
-pub fn max_pool2d_bwd(p: &Pool2dParams, x: &[f32], dy: &[f32], dx: &mut [f32]) {
-    max_pool3d_bwd(&p.to_3d(), x, dy, dx)
-}
-
-pub fn avg_pool2d_bwd(p: &Pool2dParams, dy: &[f32], dx: &mut [f32]) {
-    avg_pool3d_bwd(&p.to_3d(), dy, dx)
 }
