@@ -1,6 +1,5 @@
 // Helpers shared by the benchmark scripts: medians of alternating samples after warm-up, the
 // SIMD128 peak probe, and tfjs's wasm backend pinned to its SIMD, one-thread binary.
-// (bench/conv.mjs predates this file and keeps its own copies.)
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
