@@ -210,7 +210,7 @@ describe('errors', () => {
     await expect(ck.loadModel(ck.io.memory({ modelTopology: { ...topology, format: 'keras' }, weightData: artifacts.weightData }))).rejects.toThrow(
       "loadModel: argument 'modelTopology' expected format 'convkit-model', received \"keras\"",
     );
-    topology.layers[1].className = 'Conv3D';
+    topology.layers[1].className = 'Conv4D';
     await expect(ck.loadModel(ck.io.memory({ modelTopology: topology, weightData: artifacts.weightData }))).rejects.toThrow(/argument 'className' expected one of/);
     await expect(net.save(42 as never)).rejects.toThrow("save: argument 'handler' expected a directory path or an io handler with save(), received 42");
     await expect(ck.loadModel('/nonexistent/convkit-model')).rejects.toThrow(/ENOENT/);

@@ -3,6 +3,7 @@
 import { conv2d, conv2dGeometry } from '../ops/conv.js';
 import type { Conv2dGeometry, Padding2D } from '../ops/conv.js';
 import { positivePair } from '../ops/validate.js';
+import { ShapeError, expectation, formatShape } from '../core/errors.js';
 import { tidy } from '../core/tensor.js';
 import type { Shape, Tensor } from '../core/tensor.js';
 import type { Variable } from '../core/variable.js';
@@ -28,6 +29,8 @@ export interface Conv2dLayerOptions extends LayerOptions {
   activation?: ActivationName;
   /** Default true. */
   useBias?: boolean;
+  /** Default 1: group convolution; c_in and filters must be divisible by it. */
+  groups?: number;
   /** Default 'glorotUniform'. */
   kernelInitializer?: InitializerName;
   /** Default 'zeros'. */
@@ -43,6 +46,7 @@ export class Conv2D extends Layer {
   readonly dilationRate: [number, number];
   readonly activation: ActivationName;
   readonly useBias: boolean;
+  readonly groups: number;
   readonly kernelInitializer: InitializerName;
   readonly biasInitializer: InitializerName;
   kernel: Variable | undefined;
@@ -58,30 +62,34 @@ export class Conv2D extends Layer {
     this.padding = options.padding ?? 'valid';
     this.activation = checkActivation(op, options.activation ?? 'linear');
     this.useBias = options.useBias ?? true;
+    this.groups = positiveInteger(op, 'groups', options.groups ?? 1);
     this.kernelInitializer = checkInitializer(op, 'kernelInitializer', options.kernelInitializer ?? 'glorotUniform');
     this.biasInitializer = checkInitializer(op, 'biasInitializer', options.biasInitializer ?? 'zeros');
   }
 
   private geometry(input: Shape): Conv2dGeometry {
     checkSampleRank(this.op, input, 3, '(h, w, c)');
-    const filter = [...this.kernelSize, input[2]!, this.filters];
-    return conv2dGeometry(this.op, [1, ...input], filter, { strides: this.strides, padding: this.padding, dilations: this.dilationRate });
+    if (input[2]! % this.groups !== 0) {
+      throw new ShapeError(this.op, expectation('input', `channels divisible by groups = ${this.groups}`, formatShape(input)));
+    }
+    const filter = [...this.kernelSize, input[2]! / this.groups, this.filters];
+    return conv2dGeometry(this.op, [1, ...input], filter, { strides: this.strides, padding: this.padding, dilations: this.dilationRate, groups: this.groups });
   }
 
   computeOutputShape([input]: readonly Shape[]): Shape {
-    checkChannels(this.op, input!, this.kernel?.shape[2]);
+    checkChannels(this.op, input!, this.kernel && this.kernel.shape[2]! * this.groups);
     const g = this.geometry(input!);
     return [g.outH, g.outW, g.outC];
   }
 
   protected override build([input]: readonly Shape[]): void {
-    this.kernel = this.addWeight('kernel', [...this.kernelSize, input!.at(-1)!, this.filters], this.kernelInitializer);
+    this.kernel = this.addWeight('kernel', [...this.kernelSize, input!.at(-1)! / this.groups, this.filters], this.kernelInitializer);
     if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInitializer);
   }
 
   call([x]: readonly Tensor[]): Tensor {
     return tidy(() => {
-      const options = { strides: this.strides, padding: this.padding, dilations: this.dilationRate, bias: this.bias, activation: fusedPart(this.activation) };
+      const options = { strides: this.strides, padding: this.padding, dilations: this.dilationRate, groups: this.groups, bias: this.bias, activation: fusedPart(this.activation) };
       return afterFused(this.activation, conv2d(x!, this.kernel!, options));
     });
   }
@@ -93,7 +101,7 @@ export class Conv2D extends Layer {
   protected options() {
     return {
       filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate,
-      activation: this.activation, useBias: this.useBias, kernelInitializer: this.kernelInitializer, biasInitializer: this.biasInitializer,
+      activation: this.activation, useBias: this.useBias, groups: this.groups, kernelInitializer: this.kernelInitializer, biasInitializer: this.biasInitializer,
     };
   }
 }

@@ -12,7 +12,7 @@ export interface SummaryRow {
   outputShape: (number | null)[];
   params: number;
   /** Input pixels one output position sees (size) and the input distance between neighbours (jump). */
-  receptiveField: { size: [number, number]; jump: [number, number] } | null;
+  receptiveField: { size: number[]; jump: number[] } | null;
   /** The layers feeding this one. */
   inputs: string[];
 }
@@ -48,8 +48,8 @@ export function summarize(name: string, graph: Graph): ModelSummary {
 
 const thousands = (n: number): string => n.toLocaleString('en-US');
 
-function pair([a, b]: [number, number]): string {
-  return a === b ? String(a) : `${a}x${b}`;
+function pair(jump: number[]): string {
+  return jump.every((j) => j === jump[0]) ? String(jump[0]) : jump.join('x');
 }
 
 /** The summary as a text table. */
