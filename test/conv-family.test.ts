@@ -149,6 +149,27 @@ describe('the lecture: convolution is shift-equivariant', () => {
   });
 });
 
+describe('the lecture: global pooling after convolution is shift-invariant', () => {
+  it('circular conv2d then global average / max pooling: rolling the image leaves the features unchanged', () => {
+    ck.tidy(() => {
+      const [n, h, w, c] = [2, 8, 7, 3];
+      const x = values(n * h * w * c, 7);
+      const f = ck.tensor(values(3 * 3 * c * 4, 8), [3, 3, c, 4]);
+      const features = (v: Float32Array) => {
+        const maps = ck.ops.conv2d(ck.tensor(v, [n, h, w, c]), f, { padding: 'circular', activation: 'relu' });
+        return [ck.ops.globalAvgPool2d(maps).dataSync(), ck.ops.globalMaxPool2d(maps).dataSync()];
+      };
+      const [avg, max] = features(x);
+      for (const [sy, sx] of [[1, 0], [3, 5], [7, 6]] as const) {
+        const [avgShifted, maxShifted] = features(roll2d(x, n, h, w, c, sy, sx));
+        expect(Array.from(maxShifted!)).toEqual(Array.from(max!));
+        // The mean sums the same values in another order: equal up to float rounding.
+        avgShifted!.forEach((v, i) => expect(v).toBeCloseTo(avg![i]!, 6));
+      }
+    });
+  });
+});
+
 describe('the lecture: a causal convolution does not see the future', () => {
   it('conv1d causal: the output at t is unchanged when inputs after t change', () => {
     ck.tidy(() => {
