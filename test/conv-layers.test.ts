@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import * as ck from '../dist/convkit.js';
 import { checkNoLeaks } from './leak-check.js';
+import { forwardShape, layerShapeTests } from './layer-cases.js';
+import type { LayerCase } from './layer-cases.js';
 
 await ck.init();
 checkNoLeaks();
@@ -14,12 +16,8 @@ type Layer = InstanceType<typeof ck.layers.Layer>;
 type Tensor = InstanceType<typeof ck.Tensor>;
 type Model = Awaited<ReturnType<typeof ck.loadModel>>;
 
-function forwardShape(layer: Layer, sample: number[], training = false): readonly number[] {
-  return ck.tidy(() => (layer.apply(ck.randomNormal([2, ...sample], { seed: 3 }), { training }) as Tensor).shape);
-}
-
 describe('output shapes agree with the forward pass; parameter counts', () => {
-  const cases: [string, () => Layer, number[], number[], number][] = [
+  const cases: LayerCase[] = [
     ['conv1d valid', () => layers.conv1d({ filters: 4, kernelSize: 3 }), [10, 2], [8, 4], 3 * 2 * 4 + 4],
     ['conv1d causal dilated', () => layers.conv1d({ filters: 3, kernelSize: 3, padding: 'causal', dilationRate: 2 }), [10, 2], [10, 3], 21],
     ['conv1d same stride 2', () => layers.conv1d({ filters: 2, kernelSize: 3, strides: 2, padding: 'same' }), [9, 2], [5, 2], 14],
@@ -49,16 +47,7 @@ describe('output shapes agree with the forward pass; parameter counts', () => {
     ['globalAvgPool3d', () => layers.globalAvgPool3d(), [2, 3, 4, 5], [5], 0],
     ['globalMaxPool3d', () => layers.globalMaxPool3d(), [2, 3, 4, 5], [5], 0],
   ];
-  for (const [label, make, sample, expected, params] of cases) {
-    it(label, () => {
-      const layer = make();
-      expect(layer.computeOutputShape([sample])).toEqual(expected);
-      expect(forwardShape(layer, sample)).toEqual([2, ...expected]);
-      expect(forwardShape(layer, sample, true)).toEqual([2, ...expected]);
-      expect(layer.countParams()).toBe(params);
-      layer.dispose();
-    });
-  }
+  layerShapeTests(cases);
 
   it('layers agree with their ops', () => {
     const layer = layers.conv1d({ filters: 2, kernelSize: 3, padding: 'causal', seed: 4 });

@@ -4,19 +4,14 @@
 import { describe, expect, it } from 'vitest';
 import * as ck from '../dist/convkit.js';
 import { checkNoLeaks } from './leak-check.js';
+import { forwardShape, layerShapeTests } from './layer-cases.js';
+import type { LayerCase } from './layer-cases.js';
 
 await ck.init();
 checkNoLeaks();
 
-type Layer = InstanceType<typeof ck.layers.Layer>;
-
-/** Applies the layer to a batch of 2 random samples; returns the output shape and frees everything. */
-function forwardShape(layer: Layer, sample: number[], training = false): readonly number[] {
-  return ck.tidy(() => (layer.apply(ck.randomNormal([2, ...sample], { seed: 3 }), { training }) as InstanceType<typeof ck.Tensor>).shape);
-}
-
 describe('output shapes agree with the forward pass', () => {
-  const cases: [string, () => Layer, number[], number[], number][] = [
+  const cases: LayerCase[] = [
     ['conv2d valid', () => ck.layers.conv2d({ filters: 4, kernelSize: 3 }), [7, 6, 2], [5, 4, 4], 3 * 3 * 2 * 4 + 4],
     ['conv2d same stride 2', () => ck.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, padding: 'same' }), [7, 6, 2], [4, 3, 3], 57],
     ['conv2d dilated, no bias', () => ck.layers.conv2d({ filters: 2, kernelSize: [3, 2], dilationRate: 2, useBias: false }), [9, 9, 1], [5, 7, 2], 12],
@@ -34,16 +29,7 @@ describe('output shapes agree with the forward pass', () => {
     ['dropout', () => ck.layers.dropout({ rate: 0.5 }), [3, 4], [3, 4], 0],
     ['batchNormalization', () => ck.layers.batchNormalization(), [3, 3, 5], [3, 3, 5], 20],
   ];
-  for (const [label, make, sample, expected, params] of cases) {
-    it(label, () => {
-      const layer = make();
-      expect(layer.computeOutputShape([sample])).toEqual(expected);
-      expect(forwardShape(layer, sample)).toEqual([2, ...expected]);
-      expect(forwardShape(layer, sample, true)).toEqual([2, ...expected]);
-      expect(layer.countParams()).toBe(params);
-      layer.dispose();
-    });
-  }
+  layerShapeTests(cases);
 
   it('concatenate joins on the last axis, or another', () => {
     const layer = ck.layers.concatenate();
