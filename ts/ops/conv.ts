@@ -16,7 +16,7 @@ import { add } from './elementwise.js';
 import type { Shape } from '../core/tensor.js';
 import { activationBackward, activationClamp } from './activation.js';
 import type { FusedActivation } from './activation.js';
-import { launch } from './kernel.js';
+import { launch, pointerOrNull } from './kernel.js';
 import { checkRank, checkTensor, positivePair } from './validate.js';
 
 export type AxisPadding = 'same' | 'valid' | 'causal' | 'circular' | readonly [number, number];
@@ -264,7 +264,7 @@ function convRun(op: string, g: ConvGeometry, x: Tensor, filter: Tensor, bias: T
         ...kernelParams(g),
         x: x.pointer(op, 'x'),
         filter: filter.pointer(op, 'filter'),
-        bias: bias ? bias.pointer(op, 'bias') : 0,
+        bias: pointerOrNull(op, 'bias', bias),
         y: y.pointer(op, 'y'),
         ...clamp,
       }),

@@ -11,7 +11,7 @@ import { record } from '../autograd/tape.js';
 import { activationBackward, activationClamp } from './activation.js';
 import { conv2d, conv2dGeometry } from './conv.js';
 import type { Conv2dOptions } from './conv.js';
-import { launch } from './kernel.js';
+import { launch, pointerOrNull } from './kernel.js';
 import { reduceToShape } from './reduce.js';
 import { checkRank, checkTensor } from './validate.js';
 
@@ -43,10 +43,10 @@ function runDw(op: string, kernel: DwKernel, g: DwGeometry, out: Tensor, buffers
   return launch(op, out, (heap) =>
     heap.kernels[kernel](dwConv2dCall(heap, {
       ...g,
-      x: buffers.x ? buffers.x.pointer(op, 'x') : 0,
-      filter: buffers.filter ? buffers.filter.pointer(op, 'filter') : 0,
-      bias: buffers.bias ? buffers.bias.pointer(op, 'bias') : 0,
-      dy: buffers.dy ? buffers.dy.pointer(op, 'dy') : 0,
+      x: pointerOrNull(op, 'x', buffers.x),
+      filter: pointerOrNull(op, 'filter', buffers.filter),
+      bias: pointerOrNull(op, 'bias', buffers.bias),
+      dy: pointerOrNull(op, 'dy', buffers.dy),
       out: out.pointer(op, 'out'),
       ...clamp,
     })),

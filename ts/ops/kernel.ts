@@ -13,3 +13,8 @@ export function launch(op: string, out: Tensor, run: (heap: Heap) => number): Te
   }
   return out;
 }
+
+/** The data offset of an optional operand; 0 (the kernels' "absent") when there is none. */
+export function pointerOrNull(op: string, argument: string, t: Tensor | undefined | null): number {
+  return t ? t.pointer(op, argument) : 0;
+}

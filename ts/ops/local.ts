@@ -11,7 +11,7 @@ import { Tensor, tidy } from '../core/tensor.js';
 import type { Shape } from '../core/tensor.js';
 import { record } from '../autograd/tape.js';
 import { convAxis } from './conv.js';
-import { launch } from './kernel.js';
+import { launch, pointerOrNull } from './kernel.js';
 import { reduceToShape } from './reduce.js';
 import { checkRank, checkTensor, positivePair } from './validate.js';
 
@@ -71,10 +71,10 @@ function runLocal(op: string, kernel: LocalKernel, g: LocalGeometry, out: Tensor
   return launch(op, out, (heap) =>
     heap.kernels[kernel](local2dCall(heap, {
       ...g,
-      x: buffers.x ? buffers.x.pointer(op, 'x') : 0,
-      filter: buffers.w ? buffers.w.pointer(op, 'w') : 0,
-      bias: buffers.bias ? buffers.bias.pointer(op, 'bias') : 0,
-      dy: buffers.dy ? buffers.dy.pointer(op, 'dy') : 0,
+      x: pointerOrNull(op, 'x', buffers.x),
+      filter: pointerOrNull(op, 'w', buffers.w),
+      bias: pointerOrNull(op, 'bias', buffers.bias),
+      dy: pointerOrNull(op, 'dy', buffers.dy),
       out: out.pointer(op, 'out'),
     })),
   );

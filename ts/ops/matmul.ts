@@ -8,7 +8,7 @@ import { record } from '../autograd/tape.js';
 import { reduceToShape } from './reduce.js';
 import { activationBackward, activationClamp } from './activation.js';
 import type { FusedActivation } from './activation.js';
-import { launch } from './kernel.js';
+import { launch, pointerOrNull } from './kernel.js';
 import { checkTensor } from './validate.js';
 
 export interface MatMulOptions {
@@ -67,7 +67,7 @@ export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
     bRowStride: transposeB ? 1 : n,
     bColStride: transposeB ? k : 1,
     bBatchStride: b.rank > 2 ? k * n : 0,
-    bias: bias ? bias.pointer(op, 'bias') : 0,
+    bias: pointerOrNull(op, 'bias', bias),
     c: out.pointer(op, 'out'),
     ...clamp,
   })));

@@ -9,7 +9,7 @@ import { Tensor, tidy } from '../core/tensor.js';
 import type { Heap } from '../core/heap.js';
 import { Variable } from '../core/variable.js';
 import { record } from '../autograd/tape.js';
-import { launch } from './kernel.js';
+import { launch, pointerOrNull } from './kernel.js';
 import { checkShape, checkTensor } from './validate.js';
 
 export interface BatchNormOptions {
@@ -74,9 +74,9 @@ export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, options: Batch
     return heap.kernels.batch_norm_f32(batchNormCall(heap, {
       rows, channels: c, training: s.training ? 1 : 0, momentum: s.momentum, epsilon: s.epsilon,
       x: x.pointer(op, 'x'), gamma: gamma.pointer(op, 'gamma'), beta: beta.pointer(op, 'beta'),
-      movingMean: moving ? moving.mean.pointer(op, 'movingMean') : 0,
-      movingVariance: moving ? moving.variance.pointer(op, 'movingVariance') : 0,
-      mean: mean.pointer(op, 'mean'), invstd: invstd.pointer(op, 'invstd'), y: y ? y.pointer(op, 'y') : 0,
+      movingMean: pointerOrNull(op, 'movingMean', moving?.mean),
+      movingVariance: pointerOrNull(op, 'movingVariance', moving?.variance),
+      mean: mean.pointer(op, 'mean'), invstd: invstd.pointer(op, 'invstd'), y: pointerOrNull(op, 'y', y),
     }));
   };
 

@@ -9,7 +9,7 @@ import { Tensor, tidy } from '../core/tensor.js';
 import type { Heap } from '../core/heap.js';
 import { record } from '../autograd/tape.js';
 import { convAxis } from './conv.js';
-import { launch } from './kernel.js';
+import { launch, pointerOrNull } from './kernel.js';
 import { mean } from './mean.js';
 import { reshape } from './shape.js';
 import { checkRank, checkTensor, positivePair } from './validate.js';
@@ -150,7 +150,7 @@ type Pool3dKernel = 'max_pool3d_f32' | 'avg_pool3d_f32' | 'max_pool3d_bwd_f32' |
 
 function runPool3d(op: string, kernel: Pool3dKernel, g: Pool3dGeometry, out: Tensor, x: Tensor | null, dy: Tensor | null): Tensor {
   return launch(op, out, (heap: Heap) =>
-    heap.kernels[kernel](pool3dCall(heap, { ...g, x: x ? x.pointer(op, 'x') : 0, dy: dy ? dy.pointer(op, 'dy') : 0, out: out.pointer(op, 'out') })),
+    heap.kernels[kernel](pool3dCall(heap, { ...g, x: pointerOrNull(op, 'x', x), dy: pointerOrNull(op, 'dy', dy), out: out.pointer(op, 'out') })),
   );
 }
 
