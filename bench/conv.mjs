@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { init, memory, ops, randomNormal } from '../dist/convkit.js';
-import { METHOD, formatTable, gflops, maxAbs, maxAbsDiff, measurePeak, medianMsPerCall, startTfjsWasm } from './lib.mjs';
+import { formatTable, gflops, maxAbs, maxAbsDiff, medianMsPerCall, METHOD, startPeersAndPeak } from './lib.mjs';
 
 const SHAPES = [
   { name: 'lecture 1x64x64x3 * 100 5x5', x: [1, 64, 64, 3], filter: [5, 5, 3, 100] },
@@ -68,13 +68,7 @@ function table(rows) {
 }
 
 async function main() {
-  await init();
-  const tfjs = await startTfjsWasm();
-  console.log(`node ${process.version} (V8 ${process.versions.v8}), tfjs-backend-wasm ${tfjs.version}`);
-  console.log(`tfjs wasm binary: ${tfjs.wasm} (simd ${tfjs.simd}, multithread ${tfjs.multithread}, XNNPACK threads ${tfjs.threads})`);
-
-  const peak = await measurePeak(wasmUrl);
-  console.log(`SIMD128 peak: ${peak.gflops.toFixed(2)} GFLOP/s (peak_probe, ${peak.iterations} iterations, ${peak.ms.toFixed(1)} ms, median of ${peak.runs})`);
+  const { tfjs, peak } = await startPeersAndPeak(init, wasmUrl);
 
   const rows = SHAPES.map((shape, i) => benchShape(shape, 1000 * (i + 1), peak));
   console.log(`\nconv2d forward, NHWC, SAME, median of ${METHOD.samples} samples of >= ${METHOD.minSampleMs} ms after warm-up\n`);

@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { grads, init, memory, ops, randomNormal, tidy } from '../dist/convkit.js';
-import { METHOD, formatTable, gflops, maxAbs, maxAbsDiff, measurePeak, medianMsPerCall, startTfjsWasm } from './lib.mjs';
+import { formatTable, gflops, maxAbs, maxAbsDiff, medianMsPerCall, METHOD, startPeersAndPeak } from './lib.mjs';
 
 const SHAPES = [
   { name: 'MobileNet 1x112x112x32 3x3 s1', x: [1, 112, 112, 32], filter: [3, 3, 32, 1], strides: 1 },
@@ -51,12 +51,7 @@ function benchShape(shape, seed, peak) {
 }
 
 async function main() {
-  await init();
-  const tfjs = await startTfjsWasm();
-  console.log(`node ${process.version} (V8 ${process.versions.v8}), tfjs-backend-wasm ${tfjs.version}`);
-  console.log(`tfjs wasm binary: ${tfjs.wasm} (simd ${tfjs.simd}, multithread ${tfjs.multithread}, XNNPACK threads ${tfjs.threads})`);
-  const peak = await measurePeak(wasmUrl);
-  console.log(`SIMD128 peak: ${peak.gflops.toFixed(2)} GFLOP/s (peak_probe, median of ${peak.runs})`);
+  const { tfjs, peak } = await startPeersAndPeak(init, wasmUrl);
 
   const rows = SHAPES.map((shape, i) => benchShape(shape, 2000 * (i + 1), peak));
   console.log(`\ndepthwiseConv2d forward, NHWC, SAME, median of ${METHOD.samples} samples of >= ${METHOD.minSampleMs} ms after warm-up\n`);

@@ -89,3 +89,14 @@ export function formatTable(header, lines) {
   const format = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [format(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(format)].join('\n');
 }
+
+/** Starts tfjs's wasm backend and measures the SIMD peak, printing both; `init` is convkit's. */
+export async function startPeersAndPeak(init, wasmUrl) {
+  await init();
+  const tfjs = await startTfjsWasm();
+  console.log(`node ${process.version} (V8 ${process.versions.v8}), tfjs-backend-wasm ${tfjs.version}`);
+  console.log(`tfjs wasm binary: ${tfjs.wasm} (simd ${tfjs.simd}, multithread ${tfjs.multithread}, XNNPACK threads ${tfjs.threads})`);
+  const peak = await measurePeak(wasmUrl);
+  console.log(`SIMD128 peak: ${peak.gflops.toFixed(2)} GFLOP/s (peak_probe, ${peak.iterations} iterations, ${peak.ms.toFixed(1)} ms, median of ${peak.runs})`);
+  return { tfjs, peak };
+}
