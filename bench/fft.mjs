@@ -5,9 +5,6 @@
 // transform(out, in) on preallocated arrays). Medians of alternating samples after warm-up; both
 // outputs are checked against each other first. MFLOP/s counts 5·n·log2(n) flops per transform.
 // Prints a table, writes bench/results/fft.json; `run()` returns the rows for a suite. Needs dist/.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import FFT from 'fft.js';
 import { init, ops, tensor } from '../dist/convkit.js';
 import { formatTable, maxAbs, maxAbsDiff, medianMsPerCall, METHOD } from './lib.mjs';
@@ -21,7 +18,8 @@ const resultsUrl = new URL('./results/fft.json', import.meta.url);
 
 /** convkit's module instantiated on its own, so the export is called with nothing around it. */
 async function rawModule() {
-  const { instance } = await WebAssembly.instantiate(await readFile(wasmUrl), {});
+  const bytes = wasmUrl.protocol === 'file:' ? await (await import('node:fs/promises')).readFile(wasmUrl) : await (await fetch(wasmUrl)).arrayBuffer();
+  const { instance } = await WebAssembly.instantiate(bytes, {});
   return instance.exports;
 }
 
@@ -103,6 +101,7 @@ function print(rows) {
 }
 
 async function main() {
+  const [{ mkdir, readFile, writeFile }, { fileURLToPath }] = await Promise.all([import('node:fs/promises'), import('node:url')]);
   const rows = await run();
   print(rows);
   await mkdir(new URL('./results/', import.meta.url), { recursive: true });
@@ -120,4 +119,5 @@ async function main() {
   console.log(`wrote ${fileURLToPath(resultsUrl)}`);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+const isMain = typeof process !== 'undefined' && process.argv?.[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href;
+if (isMain) await main();

@@ -1,9 +1,7 @@
 // Helpers shared by the benchmark scripts: medians of alternating samples after warm-up, the
 // SIMD128 peak probe, and tfjs's wasm backend pinned to its SIMD, one-thread binary.
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+// Portable (the suite, bench/suite.mjs, runs it in Deno, Bun and browsers too): node: modules are
+// imported only inside the functions that need them, when no bytes or paths are passed.
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount, setThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 
@@ -24,9 +22,14 @@ export function msPerCall(fn, calls) {
   return (performance.now() - start) / calls;
 }
 
+/** Calls per sample so a sample lasts >= minSampleMs, after the warm-up calls; doubles the calls until
+ * a batch is measurable (browsers coarsen performance.now(), so one fast call can read 0 ms). */
 function warmUp(fn) {
-  const ms = median(Array.from({ length: METHOD.warmupCalls }, () => msPerCall(fn, 1)));
-  return Math.max(1, Math.ceil(METHOD.minSampleMs / ms));
+  for (let i = 0; i < METHOD.warmupCalls; i++) fn();
+  for (let calls = 1; ; calls *= 2) {
+    const total = msPerCall(fn, calls) * calls;
+    if (total >= Math.min(5, METHOD.minSampleMs / 2) || calls >= 2 ** 24) return Math.max(1, Math.ceil((METHOD.minSampleMs * calls) / Math.max(total, 1e-3)));
+  }
 }
 
 /** Median ms per call of each function; samples alternate between them. */
@@ -37,11 +40,45 @@ export function medianMsPerCall(fns) {
   return samples.map(median);
 }
 
+/** msPerCall for functions that may return a promise (onnxruntime-web's run): each call is awaited. */
+export async function msPerCallAsync(fn, calls) {
+  const start = performance.now();
+  for (let i = 0; i < calls; i++) await fn();
+  return (performance.now() - start) / calls;
+}
+
+/**
+ * Calls per sample so a sample lasts >= minSampleMs, after the warm-up calls. Doubles the calls until
+ * a batch is measurable: browsers coarsen performance.now() (Firefox to 1 ms), so one fast call can
+ * read 0 ms.
+ */
+async function callsPerSample(fn, method) {
+  for (let i = 0; i < method.warmupCalls; i++) await fn();
+  let calls = 1;
+  for (;;) {
+    const total = (await msPerCallAsync(fn, calls)) * calls;
+    if (total >= Math.min(5, method.minSampleMs / 2) || calls >= 2 ** 24) return Math.max(1, Math.ceil((method.minSampleMs * calls) / Math.max(total, 1e-3)));
+    calls *= 2;
+  }
+}
+
+/** medianMsPerCall for a mix of sync and async functions; samples alternate between them. */
+export async function medianMsPerCallAsync(fns, method = METHOD) {
+  const calls = [];
+  for (const fn of fns) calls.push(await callsPerSample(fn, method));
+  const samples = fns.map(() => []);
+  for (let s = 0; s < method.samples; s++) {
+    for (let i = 0; i < fns.length; i++) samples[i].push(await msPerCallAsync(fns[i], calls[i]));
+  }
+  return samples.map(median);
+}
+
 export const gflops = (flops, ms) => flops / ms / 1e6;
 
-/** The SIMD128 peak in GFLOP/s from the module's independent multiply-add chains. */
-export async function measurePeak(wasmUrl) {
-  const { instance } = await WebAssembly.instantiate(await readFile(wasmUrl), {});
+/** The SIMD128 peak in GFLOP/s from the module's independent multiply-add chains; wasm: file URL or bytes. */
+export async function measurePeak(wasm) {
+  const bytes = wasm instanceof URL ? await (await import('node:fs/promises')).readFile(wasm) : wasm;
+  const { instance } = await WebAssembly.instantiate(bytes, {});
   const { peak_probe: probe, peak_probe_flops_per_iteration: flopsPerIteration } = instance.exports;
   const probeMs = (iterations) => msPerCall(() => probe(iterations, 1.5), 1);
   const trial = 4_000_000;
@@ -52,9 +89,16 @@ export async function measurePeak(wasmUrl) {
   return { gflops: gflops(iterations * flopsPerIteration(), ms), iterations, ms, runs: PEAK_RUNS };
 }
 
-/** tfjs's wasm backend on its SIMD, non-threaded binary (the others point at absent files), one XNNPACK thread. */
-export async function startTfjsWasm() {
-  const dist = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
+/**
+ * tfjs's wasm backend on its SIMD, non-threaded binary (the others point at absent files), one XNNPACK
+ * thread. dist: the package's dist/ folder as a path or URL prefix ending in '/'; default: resolved by Node.
+ */
+export async function startTfjsWasm(dist) {
+  if (dist === undefined) {
+    const [{ createRequire }, { dirname }] = await Promise.all([import('node:module'), import('node:path')]);
+    dist = `${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'))}/`;
+  }
+  const join = (folder, name) => (folder.endsWith('/') ? folder : `${folder}/`) + name;
   const file = 'tfjs-backend-wasm-simd.wasm';
   const absent = (name) => join(dist, `not-loaded-${name}`);
   setWasmPaths({
