@@ -3,7 +3,7 @@
 //! below, at and above the 4x8 tile. Outputs are prefilled with NaN and guarded past the end.
 
 use convkit_kernels::conv::{conv2d_bwd_filter, conv2d_bwd_input, conv2d_bwd_scratch, conv2d_fwd, conv2d_scratch, Conv2dParams};
-use convkit_kernels::elementwise::{binary, clamp, Add, Broadcast, Mul};
+use convkit_kernels::elementwise::{binary, clamp, relu_bwd, relu_bwd_scalar, Add, Broadcast, Mul};
 use convkit_kernels::gemm::{gemm, pack_weights, packed_weights_len, Epilogue, KBlocks, Strides, GEMM_INDIRECTION_LEN, KC, NR};
 use convkit_kernels::reference::{binary_reference, conv2d_bwd_filter_reference, conv2d_bwd_input_reference, conv2d_reference, gemm_reference};
 use convkit_kernels::simd::{peak, Fast};
@@ -223,4 +223,22 @@ fn relu_clamp_keeps_nan_and_zeroes_negatives() {
 fn peak_probe_is_finite_and_depends_on_iterations() {
     let (a, b) = (peak::peak_probe::<Fast>(10, 1.0), peak::peak_probe::<Fast>(20, 1.0));
     assert!(a.is_finite() && b.is_finite() && a != b);
+}
+
+#[test]
+fn relu_backward_matches_its_scalar_reference() {
+    let mut rng = Lcg(37);
+    for &len in &[0usize, 1, 3, 4, 5, 8, 13, 67] {
+        let mut y = rng.values(len, 1.0);
+        if len > 2 {
+            y[1] = f32::NAN;
+            y[2] = 0.0;
+        }
+        let dy = rng.values(len, 1.0);
+        let mut fast = prefilled(len);
+        relu_bwd::<Fast>(&y, &dy, &mut fast[..len]);
+        let mut reference = vec![f32::NAN; len];
+        relu_bwd_scalar(&y, &dy, &mut reference);
+        assert_close(&format!("relu_bwd len {}", len), &fast, &reference, 0.0, 0.0);
+    }
 }
