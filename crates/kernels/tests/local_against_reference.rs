@@ -256,3 +256,42 @@ fn max_pool_backward_tiles_match_the_scalar_reference() {
         assert_close(&format!("tiles case {} {:?}", case, p), &dx, &reference, 0.0, 0.0);
     }
 }
+
+#[test]
+fn dwconv2d_3x3_rows_match_reference() {
+    // The row-blocked 3x3 path: stride 1 and 2, 'same' and 'valid', widths around the 4-pixel block,
+    // channel counts with and without a tail past the last 4.
+    let mut rng = Lcg(41);
+    for case in 0..48 {
+        let (s, same) = (1 + case % 2, case % 4 < 2);
+        let (h, w) = (3 + rng.below(6), 3 + [0, 1, 3, 4, 5, 9, 13][case % 7]);
+        let c = [4, 5, 8, 12, 17][case % 5];
+        let (out_h, pad_top) = axis(h, 3, s, 1, same);
+        let (out_w, pad_left) = axis(w, 3, s, 1, same);
+        let p = DwConv2dParams {
+            batch: 1 + (case % 3 == 0) as u32,
+            in_h: h as u32,
+            in_w: w as u32,
+            channels: c as u32,
+            multiplier: 1,
+            out_h,
+            out_w,
+            kernel_h: 3,
+            kernel_w: 3,
+            stride_h: s as u32,
+            stride_w: s as u32,
+            dilation_h: 1,
+            dilation_w: 1,
+            pad_top,
+            pad_left,
+        };
+        let clamp = if case % 3 == 1 { Clamp::RELU } else { Clamp::NONE };
+        let (x, filter, bias) = (rng.values(p.input_len(), 1.0), rng.values(p.filter_len(), 1.0), rng.values(p.out_c(), 1.0));
+        let bias = if case % 2 == 0 { Some(&bias[..]) } else { None };
+        let mut fast = prefilled(p.output_len());
+        dwconv2d_nhwc_f32::<Fast>(&p, &x, &filter, bias, clamp, &mut fast);
+        let mut reference = vec![0.0; p.output_len()];
+        dwconv2d_reference(&p, &x, &filter, bias, clamp, &mut reference);
+        assert_close(&format!("dw3x3 case {} {:?}", case, p), &fast, &reference, 1e-5, 1e-5);
+    }
+}
