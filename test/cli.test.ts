@@ -1,5 +1,5 @@
 // `convkit train` end to end through bin/convkit.mjs on a small slice of the bundled data: exit
-// codes, progress and test accuracy on stdout, a valid curves.png, and a saved model that loads
+// codes, progress and test accuracy on stdout, valid PNGs (curves, filters, activations), a saved model that loads
 // back and scores what the CLI printed. Bad flags exit 2 naming the flag.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -22,6 +22,13 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
+/** Width and height from a PNG's IHDR, after checking the signature. */
+function pngSize(png: Buffer): [number, number] {
+  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
+  return [png.readUInt32BE(16), png.readUInt32BE(20)];
+}
+
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: scratch });
@@ -34,7 +41,7 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
 }
 
 describe('convkit train', () => {
-  it('trains 1 epoch on 256 samples, prints test accuracy, writes curves.png and a model that loads back', async () => {
+  it('trains 1 epoch on 256 samples, prints test accuracy, writes curves.png, filters.png, activations.png and a model that loads back', async () => {
     const out = join(scratch, 'run');
     const { code, stdout, stderr } = await run(['train', '--epochs', '1', '--limit', '256', '--batch-size', '32', '--out', out, '--seed', '7']);
     expect(stderr).toBe('');
@@ -48,6 +55,12 @@ describe('convkit train', () => {
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([800, 300]);
+    expect(stdout).toMatch(/Wrote .*curves\.png, .*filters\.png, .*activations\.png and /);
+    // 32 3x3 filters in 2 rows of 16; the input and 7 layers' maps, one grid under the other.
+    expect(pngSize(await readFile(join(out, 'filters.png')))).toEqual([814, 130]);
+    const [width, height] = pngSize(await readFile(join(out, 'activations.png')));
+    expect(width).toBeGreaterThan(800);
+    expect(height).toBeGreaterThan(1000);
 
     const model = await ck.loadModel(join(out, 'model'));
     const { test } = await ck.data.fashionMnistSample({ limit: 256 });

@@ -37,7 +37,8 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function startServer(root: string): Promise<StaticServer> {
+/** Serves root on 127.0.0.1 at `port` (0: a free one). */
+export async function startServer(root: string, port = 0): Promise<StaticServer> {
   const server = createServer(async (request, response) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
@@ -53,7 +54,7 @@ export async function startServer(root: string): Promise<StaticServer> {
     response.writeHead(200, { 'content-type': contentType(file), 'content-length': body.length, 'cache-control': 'no-store' });
     response.end(request.method === 'HEAD' ? undefined : body);
   });
-  await new Promise<void>((done, fail) => server.once('error', fail).listen(0, '127.0.0.1', done));
+  await new Promise<void>((done, fail) => server.once('error', fail).listen(port, '127.0.0.1', done));
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('static server: no TCP address');
   return {

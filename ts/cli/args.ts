@@ -24,7 +24,8 @@ export const DEFAULTS: TrainOptions = {
 export const USAGE = `usage: convkit train [options]
 
 Trains a CNN on Fashion-MNIST, prints progress and test accuracy, writes the loss and accuracy
-curves (curves.png) and the model (model/) to the output directory.
+curves (curves.png), the first layer's filters (filters.png), the activation maps of the first
+test image at every layer (activations.png) and the model (model/) to the output directory.
 
   --model NAME          cnn (default: conv3x3x32-pool-conv3x3x64-pool-dense128-dense10) or lenet
   --epochs N            default ${DEFAULTS.epochs}

@@ -1,6 +1,7 @@
-// `convkit train`: Fashion-MNIST in, a trained model, its test accuracy and its curves out.
-import { data, init, optimizers, setRandomSeed, viz } from '../index.js';
-import type { History } from '../index.js';
+// `convkit train`: Fashion-MNIST in, a trained model, its test accuracy, its curves, filters and
+// activation maps out.
+import { ValueError, data, init, optimizers, setRandomSeed, tensor, viz } from '../index.js';
+import type { History, Sequential } from '../index.js';
 import { nodeModule } from '../core/io.js';
 import type { TrainOptions } from './args.js';
 import { BUILDERS } from './models.js';
@@ -10,6 +11,8 @@ export interface TrainResult {
   testAccuracy: number;
   history: History['history'];
   curvesFile: string;
+  filtersFile: string;
+  activationsFile: string;
   modelDir: string;
 }
 
@@ -24,6 +27,13 @@ export function curvePanels(history: History['history']): viz.Panel[] {
       { name: 'test', values: history[`val_${key}`] ?? [] },
     ],
   }));
+}
+
+/** The first convolution's kernel (kh, kw, c_in, c_out), copied out for viz. */
+function firstFilters(model: Sequential): viz.FeatureMap {
+  const kernel = model.layers.flatMap((l) => l.weights).find((w) => w.rank === 4);
+  if (!kernel) throw new ValueError('convkit train', 'the model has no 2-D convolution to draw filters of');
+  return { name: kernel.name, shape: [...kernel.shape], values: kernel.dataSync() as Float32Array };
 }
 
 export async function train(options: TrainOptions, log: Log = console.log): Promise<TrainResult> {
@@ -50,10 +60,20 @@ export async function train(options: TrainOptions, log: Log = console.log): Prom
     await fs.mkdir(out, { recursive: true });
     const curvesFile = `${out}/curves.png`;
     await fs.writeFile(curvesFile, await viz.curvesPng(curvePanels(history)));
+    const filtersFile = `${out}/filters.png`;
+    await fs.writeFile(filtersFile, await viz.filtersPng(firstFilters(model)));
+    const activationsFile = `${out}/activations.png`;
+    const pixels = test.x.size / test.x.shape[0]!;
+    const image = tensor((test.x.dataSync() as Float32Array).subarray(0, pixels), [1, ...test.x.shape.slice(1)]);
+    try {
+      await fs.writeFile(activationsFile, await viz.activationsPng(viz.featureMaps(model.layers, image)));
+    } finally {
+      image.dispose();
+    }
     const modelDir = `${out}/model`;
     await model.save(modelDir);
-    log(`Wrote ${curvesFile} and ${modelDir}/ (load it with loadModel('${modelDir}'))`);
-    return { testLoss, testAccuracy, history, curvesFile, modelDir };
+    log(`Wrote ${curvesFile}, ${filtersFile}, ${activationsFile} and ${modelDir}/ (load it with loadModel('${modelDir}'))`);
+    return { testLoss, testAccuracy, history, curvesFile, filtersFile, activationsFile, modelDir };
   } finally {
     model?.dispose();
     for (const t of [trainSet.x, trainSet.y, test.x, test.y]) t.dispose();

@@ -11,6 +11,8 @@ import type {
   Conv1dLayerOptions, Conv2dTransposeLayerOptions, Conv3dLayerOptions, DepthwiseConv2dLayerOptions, LocallyConnectedLayerOptions, PoolNdLayerOptions, SeparableConv2dLayerOptions,
 } from './conv-family.js';
 import type { LayerOptions } from './layer.js';
+import { FFTConv2D } from './fft-conv.js';
+import type { FftConv2dLayerOptions } from './fft-conv.js';
 import { Concatenate } from './merge.js';
 import type { ConcatenateOptions } from './merge.js';
 import { BatchNormalization } from './normalization.js';
@@ -52,6 +54,9 @@ export const globalMaxPool1d = (options: LayerOptions = {}): GlobalMaxPool1D => 
 export const globalAvgPool3d = (options: LayerOptions = {}): GlobalAvgPool3D => new GlobalAvgPool3D(options);
 export const globalMaxPool3d = (options: LayerOptions = {}): GlobalMaxPool3D => new GlobalMaxPool3D(options);
 export const conv2d = (options: Conv2dLayerOptions): Conv2D => new Conv2D(options);
+export { FFTConv2D };
+export type { FftConv2dLayerOptions };
+export const fftConv2d = (options: FftConv2dLayerOptions): FFTConv2D => new FFTConv2D(options);
 export const maxPool2d = (options: Pool2dLayerOptions = {}): MaxPool2D => new MaxPool2D(options);
 export const avgPool2d = (options: Pool2dLayerOptions = {}): AvgPool2D => new AvgPool2D(options);
 export const globalAvgPool2d = (options: LayerOptions = {}): GlobalAvgPool2D => new GlobalAvgPool2D(options);

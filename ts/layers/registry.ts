@@ -6,6 +6,7 @@ import {
   AvgPool1D, AvgPool3D, Conv1D, Conv2DTranspose, Conv3D, DepthwiseConv2D, GlobalAvgPool1D, GlobalAvgPool3D, GlobalMaxPool1D, GlobalMaxPool3D, MaxPool1D, MaxPool3D,
   LocallyConnected1D, LocallyConnected2D, SeparableConv2D,
 } from './conv-family.js';
+import { FFTConv2D } from './fft-conv.js';
 import { InputLayer } from './input.js';
 import type { Layer, LayerConfig } from './layer.js';
 import { Concatenate } from './merge.js';
@@ -16,7 +17,7 @@ import { AvgPool2D, GlobalAvgPool2D, GlobalMaxPool2D, MaxPool2D } from './pool.j
 const CLASSES: Record<string, new (config: any) => Layer> = {
   Activation, AvgPool2D, BatchNormalization, Concatenate, Conv2D, Dense, Dropout, Flatten, GlobalAvgPool2D, GlobalMaxPool2D, InputLayer, MaxPool2D,
   AvgPool1D, AvgPool3D, Conv1D, Conv2DTranspose, Conv3D, DepthwiseConv2D, GlobalAvgPool1D, GlobalAvgPool3D, GlobalMaxPool1D, GlobalMaxPool3D, MaxPool1D, MaxPool3D,
-  LocallyConnected1D, LocallyConnected2D, SeparableConv2D,
+  LocallyConnected1D, LocallyConnected2D, SeparableConv2D, FFTConv2D,
 };
 
 export function layerFromConfig(op: string, className: unknown, config: LayerConfig): Layer {

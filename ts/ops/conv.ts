@@ -18,6 +18,8 @@ import { activationBackward, activationClamp } from './activation.js';
 import type { FusedActivation } from './activation.js';
 import { launch, pointerOrNull } from './kernel.js';
 import { checkRank, checkTensor, positivePair } from './validate.js';
+import { chooseConvAlgorithm, circularConvFft } from './circular.js';
+import type { ConvAlgorithm } from './circular.js';
 
 export type AxisPadding = 'same' | 'valid' | 'causal' | 'circular' | readonly [number, number];
 export type Padding1D = 'same' | 'valid' | 'causal' | 'circular' | readonly [number, number];
@@ -40,12 +42,16 @@ export interface Conv1dOptions extends ConvCommon {
   stride?: number;
   padding?: Padding1D;
   dilation?: number;
+  /** With padding 'circular': the direct kernel (default: sums in a fixed order, so exactly shift-equivariant), the FFT (ops/circular.ts), or 'auto': the FFT where its estimated cost is lower. */
+  algorithm?: ConvAlgorithm;
 }
 
 export interface Conv2dOptions extends ConvCommon {
   strides?: number | readonly [number, number];
   padding?: Padding2D;
   dilations?: number | readonly [number, number];
+  /** With padding 'circular': the direct kernel (default: sums in a fixed order, so exactly shift-equivariant), the FFT (ops/circular.ts), or 'auto': the FFT where its estimated cost is lower. */
+  algorithm?: ConvAlgorithm;
 }
 
 export interface Conv3dOptions extends ConvCommon {
@@ -231,7 +237,7 @@ function kernelParams(g: ConvGeometry) {
 }
 
 /** Forward of every convolution op; the gradients are registered beside it. */
-function convForward(op: string, rank: 1 | 2 | 3, x: Tensor, filter: Tensor, options: ConvCommon & ConvGeometryOptions): Tensor {
+function convForward(op: string, rank: 1 | 2 | 3, x: Tensor, filter: Tensor, options: ConvCommon & ConvGeometryOptions & { algorithm?: unknown }): Tensor {
   checkTensor(op, 'x', x);
   checkTensor(op, 'filter', filter);
   checkRank(op, 'x', x, rank + 2, X_LAYOUT[rank - 1]!);
@@ -242,6 +248,8 @@ function convForward(op: string, rank: 1 | 2 | 3, x: Tensor, filter: Tensor, opt
     if (bias.rank !== 1 || bias.shape[0] !== g.outC) throw new ShapeError(op, expectation('bias', `shape [${g.outC}] (c_out)`, formatShape(bias.shape)));
   }
   const clamp = activationClamp(op, options.activation);
+  // The FFT path is composed of differentiable ops: it records its own gradient.
+  if (chooseConvAlgorithm(op, g, options.algorithm ?? 'direct', options.padding) === 'fft') return circularConvFft(op, g, x, filter, bias, options.activation);
   const y = convRun(op, g, x, filter, bias, clamp);
   record(op, bias ? [x, filter, bias] : [x, filter], [y], ([dy], [needX, needFilter, needBias]) =>
     tidy(() => {
@@ -284,6 +292,18 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
 
 export function conv3d(x: Tensor, filter: Tensor, options: Conv3dOptions = {}): Tensor {
   return convForward('conv3d', 3, x, filter, options);
+}
+
+export type CircularConvOptions = Pick<ConvCommon, 'bias' | 'activation'>;
+
+/** The lecture's circular convolution by FFT: conv1d with padding 'circular' (stride 1), x (n, t, c_in), filter (k, c_in, c_out). */
+export function circularConv1d(x: Tensor, filter: Tensor, options: CircularConvOptions = {}): Tensor {
+  return convForward('circularConv1d', 1, x, filter, { ...options, padding: 'circular', algorithm: 'fft' });
+}
+
+/** The lecture's circular convolution by FFT: conv2d with padding 'circular' (stride 1), x (n, h, w, c_in), filter (kh, kw, c_in, c_out). */
+export function circularConv2d(x: Tensor, filter: Tensor, options: CircularConvOptions = {}): Tensor {
+  return convForward('circularConv2d', 2, x, filter, { ...options, padding: 'circular', algorithm: 'fft' });
 }
 
 export interface Conv2dTransposeOptions {

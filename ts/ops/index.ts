@@ -26,3 +26,8 @@ export { locallyConnected1d, locallyConnected2d } from './local.js';
 export type { LocallyConnected1dOptions, LocallyConnected2dOptions } from './local.js';
 export { maxPool1d, avgPool1d, maxPool3d, avgPool3d, globalAvgPool1d, globalMaxPool1d, globalAvgPool3d, globalMaxPool3d } from './pool.js';
 export type { PoolNdOptions } from './pool.js';
+export { fft, ifft, rfft, irfft, fft2d, ifft2d, rfft2d, irfft2d, spectralMix } from './fft.js';
+export { circularConv1d, circularConv2d } from './conv.js';
+export type { CircularConvOptions } from './conv.js';
+export { circulant, shiftMatrix } from './circular.js';
+export type { ConvAlgorithm } from './circular.js';

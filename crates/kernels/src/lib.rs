@@ -6,6 +6,7 @@
 pub mod conv;
 pub mod dwconv;
 pub mod elementwise;
+pub mod fft;
 pub mod gemm;
 pub mod local;
 pub mod nn;

@@ -18,6 +18,7 @@ use std::alloc::{alloc as raw_alloc, dealloc, Layout};
 use wasm_bindgen::prelude::wasm_bindgen;
 
 mod conv;
+mod fft;
 mod local;
 mod optim;
 mod nn;

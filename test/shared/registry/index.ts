@@ -4,10 +4,11 @@ import { convFamilyEntries } from './conv-family.js';
 import { reduceEntries } from './reduce.js';
 import { nnEntries } from './nn.js';
 import { localEntries } from './local.js';
+import { fftEntries } from './fft.js';
 import type { OpEntry } from './types.js';
 
 export type { OpEntry, Sample, ErrorCase } from './types.js';
 
 export function opRegistry(): OpEntry[] {
-  return [...coreEntries(), ...convFamilyEntries(), ...reduceEntries(), ...nnEntries(), ...localEntries()];
+  return [...coreEntries(), ...convFamilyEntries(), ...reduceEntries(), ...nnEntries(), ...localEntries(), ...fftEntries()];
 }
