@@ -2,7 +2,7 @@
 //! simd128 and is swept again by the vitest suite) against the naive references, across sizes
 //! below, at and above the 4x8 tile. Outputs are prefilled with NaN and guarded past the end.
 
-use convkit_kernels::conv::{conv2d_bwd_filter, conv2d_bwd_input, conv2d_bwd_scratch, conv2d_fwd, conv2d_scratch, Conv2dParams};
+use convkit_kernels::conv::{conv2d_bwd_filter, conv2d_bwd_input, conv2d_bwd_scratch, conv2d_fwd, conv2d_fwd_packing, conv2d_scratch, Conv2dParams};
 use convkit_kernels::elementwise::{binary, clamp, relu_bwd, relu_bwd_scalar, Add, Broadcast, Mul};
 use convkit_kernels::gemm::{gemm, pack_weights, packed_weights_len, Epilogue, KBlocks, Strides, GEMM_INDIRECTION_LEN, KC, NR};
 use convkit_kernels::reference::{binary_reference, conv2d_bwd_filter_reference, conv2d_bwd_input_reference, conv2d_reference, gemm_reference};
@@ -148,6 +148,17 @@ fn conv2d_matches_reference() {
         let mut reference = vec![0.0; p.output_len()];
         conv2d_reference(&p, &x, &filter, Some(&bias), Clamp::NONE, &mut reference);
         assert_close(&format!("conv2d {:?}", p), &fast, &reference, 1e-4, 1e-4);
+
+        // Packing during the first chunk: same result, and the same packed buffer for later chunks.
+        let bias = if case % 5 == 0 { None } else { Some(&bias[..]) };
+        let mut lazily = vec![f32::NAN; packed.len()];
+        let mut fast = prefilled(p.output_len());
+        floats.iter_mut().for_each(|v| *v = f32::NAN);
+        conv2d_fwd_packing::<Fast>(&p, &x, &filter, bias, &mut lazily, &mut fast, Clamp::RELU, &mut floats, &mut pointers);
+        conv2d_reference(&p, &x, &filter, bias, Clamp::RELU, &mut reference);
+        assert_close(&format!("conv2d packing {:?}", p), &fast, &reference, 1e-4, 1e-4);
+        pack_weights(k, cout, &filter, Strides::row_major(cout), bias, &mut packed);
+        assert!(lazily.iter().zip(&packed).all(|(a, b)| a.to_bits() == b.to_bits()), "conv2d packing: packed buffer {:?}", p);
     }
 }
 

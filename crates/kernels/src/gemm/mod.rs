@@ -60,29 +60,73 @@ pub fn packed_weights_len(k: usize, n: usize) -> usize {
 
 /// Packs B (k x n, any strides) and an optional bias (n) into NR-wide panels.
 pub fn pack_weights(k: usize, n: usize, b: &[f32], strides: Strides, bias: Option<&[f32]>, packed: &mut [f32]) {
+    let src = PackSource { k, n, b, strides, bias };
     let panel_len = NR * (k + 1);
     for (p, panel) in packed[..packed_weights_len(k, n)].chunks_exact_mut(panel_len).enumerate() {
-        let j0 = p * NR;
-        let cols = NR.min(n - j0);
-        let (bias_row, rows) = panel.split_at_mut(NR);
+        pack_panel(&src, p, 0, k, true, panel);
+    }
+}
+
+/// Unpacked weights (B, k x n, and the bias) for packing each panel slice just before its first
+/// use, so the separate packing pass and its read-back from L3 go away.
+#[derive(Clone, Copy, Debug)]
+pub struct PackSource<'a> {
+    pub k: usize,
+    pub n: usize,
+    pub b: &'a [f32],
+    pub strides: Strides,
+    pub bias: Option<&'a [f32]>,
+}
+
+/// `pack_panel` for panels p .. p + count, the common case row by row across the panels.
+fn pack_panels(src: &PackSource, p: usize, count: usize, r0: usize, r1: usize, with_bias: bool, panels: &mut [f32]) {
+    let panel_len = NR * (src.k + 1);
+    if count == 2 && src.strides.col == 1 && (p + 2) * NR <= src.n {
+        let (first, second) = panels.split_at_mut(panel_len);
+        pack_panel(src, p, r0, r0, with_bias, first);
+        pack_panel(src, p + 1, r0, r0, with_bias, second);
+        let (b, row_stride, j0) = (src.b, src.strides.row, p * NR);
+        let (rows0, rows1) = (&mut first[NR * (1 + r0)..NR * (1 + r1)], &mut second[NR * (1 + r0)..NR * (1 + r1)]);
+        for (r, (o0, o1)) in rows0.chunks_exact_mut(NR).zip(rows1.chunks_exact_mut(NR)).enumerate() {
+            let start = (r0 + r) * row_stride + j0;
+            let run = &b[start..start + 2 * NR];
+            o0.copy_from_slice(&run[..NR]);
+            o1.copy_from_slice(&run[NR..]);
+        }
+        return;
+    }
+    for (i, panel) in panels.chunks_exact_mut(panel_len).take(count).enumerate() {
+        pack_panel(src, p + i, r0, r1, with_bias, panel);
+    }
+}
+
+/// Writes k-rows r0..r1 of panel p (and its bias row when `with_bias`) into `panel`, the panel's
+/// NR·(k + 1) values of the packed buffer.
+fn pack_panel(src: &PackSource, p: usize, r0: usize, r1: usize, with_bias: bool, panel: &mut [f32]) {
+    let (b, strides) = (src.b, src.strides);
+    let j0 = p * NR;
+    let cols = NR.min(src.n - j0);
+    let (bias_row, rows) = panel.split_at_mut(NR);
+    if with_bias {
         for (jj, out) in bias_row.iter_mut().enumerate() {
-            *out = match bias {
+            *out = match src.bias {
                 Some(bias) if jj < cols => bias[j0 + jj],
                 _ => 0.0,
             };
         }
-        if cols == NR && strides.col == 1 {
-            // The common case (a row-major filter, a full panel): whole 8-value runs.
-            for (r, row) in rows.chunks_exact_mut(NR).enumerate() {
-                let start = r * strides.row + j0;
-                row.copy_from_slice(&b[start..start + NR]);
-            }
-            continue;
-        }
+    }
+    let rows = &mut rows[r0 * NR..r1 * NR];
+    if cols == NR && strides.col == 1 {
+        // The common case (a row-major filter, a full panel): whole 8-value runs.
         for (r, row) in rows.chunks_exact_mut(NR).enumerate() {
-            for (jj, out) in row.iter_mut().enumerate() {
-                *out = if jj < cols { b[r * strides.row + (j0 + jj) * strides.col] } else { 0.0 };
-            }
+            let start = (r0 + r) * strides.row + j0;
+            row.copy_from_slice(&b[start..start + NR]);
+        }
+        return;
+    }
+    for (r, row) in rows.chunks_exact_mut(NR).enumerate() {
+        for (jj, out) in row.iter_mut().enumerate() {
+            *out = if jj < cols { b[(r0 + r) * strides.row + (j0 + jj) * strides.col] } else { 0.0 };
         }
     }
 }
@@ -242,10 +286,50 @@ pub unsafe fn igemm_chunk<V: F32x4>(
     c_stride: usize,
     out: Epilogue,
 ) {
+    debug_assert!(packed.len() >= packed_weights_len(ks * kc, n));
+    igemm_chunk_impl::<V>(m, n, kc, ks, indirection, packed.as_ptr() as *mut f32, None, c, c_stride, out)
+}
+
+/// As `igemm_chunk`, packing `src` into `packed` panel slice by panel slice as the chunk first
+/// uses it (the first chunk of a call; later chunks read `packed` through `igemm_chunk`).
+///
+/// # Safety
+/// As `igemm_chunk`; `src` describes k = ks·kc rows and n columns.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn igemm_chunk_packing<V: F32x4>(
+    m: usize,
+    n: usize,
+    kc: usize,
+    ks: usize,
+    indirection: &[*const f32],
+    packed: &mut [f32],
+    src: &PackSource,
+    c: *mut f32,
+    c_stride: usize,
+    out: Epilogue,
+) {
+    assert!(packed.len() >= packed_weights_len(ks * kc, n) && src.k == ks * kc && src.n == n, "igemm_chunk_packing: shapes");
+    igemm_chunk_impl::<V>(m, n, kc, ks, indirection, packed.as_mut_ptr(), Some(src), c, c_stride, out)
+}
+
+/// # Safety
+/// As `igemm_chunk`; `packed` is written only when `src` is given.
+#[allow(clippy::too_many_arguments)]
+unsafe fn igemm_chunk_impl<V: F32x4>(
+    m: usize,
+    n: usize,
+    kc: usize,
+    ks: usize,
+    indirection: &[*const f32],
+    packed: *mut f32,
+    src: Option<&PackSource>,
+    c: *mut f32,
+    c_stride: usize,
+    out: Epilogue,
+) {
     let panel_len = NR * (1 + ks * kc);
     let blocks = (m + MR - 1) / MR;
     debug_assert!(indirection.len() >= blocks * ks * MR);
-    debug_assert!(packed.len() >= packed_weights_len(ks * kc, n));
     let kblocks = KBlocks::new(kc, ks);
     let count = kblocks.count();
     for kb in 0..count {
@@ -256,13 +340,18 @@ pub unsafe fn igemm_chunk<V: F32x4>(
             clamp: if kb + 1 == count { out.clamp } else { Clamp::NONE },
         };
         let a = indirection.as_ptr().add(t0 * MR);
-        let w = packed.as_ptr().add(NR * (1 + t0 * kc + c0));
-        igemm_kblock::<V>(m, n, cs, taps, ks * MR, a, c0, packed.as_ptr(), w, panel_len, c, c_stride, tile);
+        let first_row = t0 * kc + c0;
+        let w = packed.add(NR * (1 + first_row));
+        // The k-block's rows are contiguous: whole taps (cs = kc) or one tap's channel range.
+        let pack = src.map(|src| (src, first_row, first_row + taps * cs, kb == 0));
+        igemm_kblock::<V>(m, n, cs, taps, ks * MR, a, c0, packed, w, panel_len, c, c_stride, tile, pack);
     }
 }
 
 /// One k-block of a chunk: every panel against every row block. Kept out of line so that the hot
 /// loop compiles as it did before k-blocking (inlined into the k-block loop it ran ~5% slower).
+/// With `pack` = (source, first row, end row, bias), each panel's rows of this k-block (and its
+/// bias row) are packed just before the row blocks sweep them.
 ///
 /// # Safety
 /// As `igemm_chunk`; `a` is the block-0 pointer of the k-block's first tap, the next row block's
@@ -277,16 +366,24 @@ unsafe fn igemm_kblock<V: F32x4>(
     a_block_stride: usize,
     a: *const *const f32,
     a_off: usize,
-    panels: *const f32,
+    panels: *mut f32,
     w: *const f32,
     panel_len: usize,
     c: *mut f32,
     c_stride: usize,
     tile: Tile,
+    pack: Option<(&PackSource, usize, usize, bool)>,
 ) {
     let blocks = (m + MR - 1) / MR;
     for j in (0..n).step_by(NR) {
         let p = j / NR * panel_len;
+        if let Some((src, r0, r1, bias)) = pack {
+            // Panels in pairs: each source row then gives one whole 64-byte line (two 8-value runs).
+            if j % (2 * NR) == 0 {
+                let pair = if j + NR < n { 2 } else { 1 };
+                pack_panels(src, j / NR, pair, r0, r1, bias, std::slice::from_raw_parts_mut(panels.add(p), pair * panel_len));
+            }
+        }
         for block in 0..blocks {
             let i = block * MR;
             igemm_4x8::<V>(MR.min(m - i), NR.min(n - j), kc, ks, a.add(block * a_block_stride), a_off, panels.add(p), w.add(p), c.add(i * c_stride + j), c_stride, tile);
@@ -312,12 +409,47 @@ pub fn gemm<V: F32x4>(
     out: Epilogue,
     rows: &mut [*const f32],
 ) {
+    assert!(packed.len() >= packed_weights_len(k, n), "gemm: packed B too short");
+    gemm_impl::<V>(m, n, k, a, a_stride, packed.as_ptr() as *mut f32, None, c, c_stride, out, rows)
+}
+
+/// As `gemm`, with B given unpacked in `src` and packed into `packed` while the first chunk runs.
+#[allow(clippy::too_many_arguments)]
+pub fn gemm_packing<V: F32x4>(
+    m: usize,
+    a: &[f32],
+    a_stride: usize,
+    src: &PackSource,
+    packed: &mut [f32],
+    c: &mut [f32],
+    c_stride: usize,
+    out: Epilogue,
+    rows: &mut [*const f32],
+) {
+    let (n, k) = (src.n, src.k);
+    assert!(packed.len() >= packed_weights_len(k, n), "gemm: packed B too short");
+    gemm_impl::<V>(m, n, k, a, a_stride, packed.as_mut_ptr(), Some(src), c, c_stride, out, rows)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn gemm_impl<V: F32x4>(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &[f32],
+    a_stride: usize,
+    packed: *mut f32,
+    src: Option<&PackSource>,
+    c: &mut [f32],
+    c_stride: usize,
+    out: Epilogue,
+    rows: &mut [*const f32],
+) {
     if m == 0 || n == 0 {
         return;
     }
     assert!(m == 0 || a.len() >= (m - 1) * a_stride + k, "gemm: A too short");
     assert!(c.len() >= (m - 1) * c_stride + n, "gemm: C too short");
-    assert!(packed.len() >= packed_weights_len(k, n), "gemm: packed B too short");
     for m0 in (0..m).step_by(MC) {
         let mc = MC.min(m - m0);
         let padded = round_up(mc, MR);
@@ -325,9 +457,11 @@ pub fn gemm<V: F32x4>(
             // Rows past the end repeat the last row: computed, never stored.
             *ptr = a[(m0 + r.min(mc - 1)) * a_stride..].as_ptr();
         }
-        // SAFETY: every pointer addresses a full row of k values; C was bounds-checked above.
+        // SAFETY: every pointer addresses a full row of k values; C was bounds-checked above; the
+        // packed buffer (checked by the callers) is written only by the first chunk, when packing.
         unsafe {
-            igemm_chunk::<V>(mc, n, k, 1, &rows[..padded], packed, c.as_mut_ptr().add(m0 * c_stride), c_stride, out);
+            let pack = if m0 == 0 { src } else { None };
+            igemm_chunk_impl::<V>(mc, n, k, 1, &rows[..padded], packed, pack, c.as_mut_ptr().add(m0 * c_stride), c_stride, out);
         }
     }
 }
