@@ -2,26 +2,21 @@
 // thread), in one process, as GFLOP/s and as % of the machine's SIMD128 peak measured here by the
 // module's own peak_probe (DESIGN.md, "Benchmarks"). Figures are medians of repeated samples after
 // warm-up; the two libraries' samples alternate so background load hits both alike.
+// Shapes: bench/shapes.mjs's CONV2D_SHAPES; `node bench/conv.mjs [filter]` (or BENCH_FILTER) runs the
+// rows whose name contains the filter (case-insensitive) and then writes no results file.
 // Prints a table and writes bench/results/conv.json. Needs dist/ (npm run build).
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { init, memory, ops, randomNormal } from '../dist/convkit.js';
-import { formatTable, gflops, maxAbs, maxAbsDiff, medianMsPerCall, METHOD, startPeersAndPeak } from './lib.mjs';
+import { formatTable, gflops, maxAbs, maxAbsDiff, medianMsPerCall, METHOD, selectShapes, startPeersAndPeak } from './lib.mjs';
+import { CONV2D_SHAPES, conv2dFlops } from './shapes.mjs';
 
-const SHAPES = [
-  { name: 'lecture 1x64x64x3 * 100 5x5', x: [1, 64, 64, 3], filter: [5, 5, 3, 100] },
-  { name: 'batch 32x28x28x32 * 64 3x3', x: [32, 28, 28, 32], filter: [3, 3, 32, 64] },
-];
+const { shapes: SHAPES, filtered } = selectShapes(CONV2D_SHAPES);
 // A wrong kernel is off by O(1) of the output's magnitude; reordered f32 sums by ~1e-6 of it.
 const AGREEMENT_RTOL = 1e-4;
 
 const wasmUrl = new URL('../dist/convkit.wasm', import.meta.url);
 const resultsUrl = new URL('./results/conv.json', import.meta.url);
-
-function convFlops({ x: [n, h, w, cin], filter: [kh, kw, , cout] }) {
-  // SAME, stride 1: the output is h x w.
-  return 2 * n * h * w * cout * kh * kw * cin;
-}
 
 /** Both libraries' outputs on the same inputs; throws if they disagree. */
 function checkAgreement(shape, convkitOutput, tfjsOutput) {
@@ -38,8 +33,9 @@ function benchShape(shape, seed, peak) {
   const filter = randomNormal(shape.filter, { seed: seed + 1, stddev: 0.1 });
   const tx = tf.tensor(x.dataSync(), shape.x);
   const tfilter = tf.tensor(filter.dataSync(), shape.filter);
-  const convkitConv = () => ops.conv2d(x, filter, { padding: 'same' });
-  const tfjsConv = () => tf.conv2d(tx, tfilter, 1, 'same', 'NHWC');
+  const { padding, strides = 1 } = shape;
+  const convkitConv = () => ops.conv2d(x, filter, { strides, padding });
+  const tfjsConv = () => tf.conv2d(tx, tfilter, strides, padding, 'NHWC');
 
   const [yc, yt] = [convkitConv(), tfjsConv()];
   const agreement = checkAgreement(shape, yc.dataSync(), yt.dataSync());
@@ -49,15 +45,16 @@ function benchShape(shape, seed, peak) {
   const [convkitMs, tfjsMs] = medianMsPerCall([() => convkitConv().dispose(), () => tfjsConv().dispose()]);
   for (const t of [x, filter, tx, tfilter]) t.dispose();
 
-  const flops = convFlops(shape);
+  const flops = conv2dFlops(shape);
   const result = (ms) => ({ ms, gflops: gflops(flops, ms), percentOfPeak: (100 * gflops(flops, ms)) / peak.gflops });
-  return { ...shape, padding: 'same', flops, convkit: result(convkitMs), tfjs: result(tfjsMs), ratio: tfjsMs / convkitMs, ...agreement };
+  return { ...shape, large: Boolean(shape.large), flops, convkit: result(convkitMs), tfjs: result(tfjsMs), ratio: tfjsMs / convkitMs, ...agreement };
 }
 
 function table(rows) {
-  const header = ['shape', 'convkit GFLOP/s', 'tfjs-wasm GFLOP/s', 'convkit/tfjs', 'convkit % peak', 'tfjs % peak', 'max |diff|'];
+  const header = ['shape', 'convkit ms', 'convkit GFLOP/s', 'tfjs-wasm GFLOP/s', 'convkit/tfjs', 'convkit % peak', 'tfjs % peak', 'max |diff|'];
   return formatTable(header, rows.map((r) => [
-    r.name,
+    r.name + (r.large ? ' (large)' : ''),
+    r.convkit.ms.toFixed(3),
     r.convkit.gflops.toFixed(2),
     r.tfjs.gflops.toFixed(2),
     r.ratio.toFixed(2),
@@ -71,7 +68,7 @@ async function main() {
   const { tfjs, peak } = await startPeersAndPeak(init, wasmUrl);
 
   const rows = SHAPES.map((shape, i) => benchShape(shape, 1000 * (i + 1), peak));
-  console.log(`\nconv2d forward, NHWC, SAME, median of ${METHOD.samples} samples of >= ${METHOD.minSampleMs} ms after warm-up\n`);
+  console.log(`\nconv2d forward, NHWC, median of ${METHOD.samples} samples of >= ${METHOD.minSampleMs} ms after warm-up\n`);
   console.log(table(rows));
 
   const leaks = { convkit: memory().numTensors, tfjs: tf.memory().numTensors };
@@ -88,6 +85,7 @@ async function main() {
     peak,
     rows,
   };
+  if (filtered) return;
   await mkdir(new URL('.', resultsUrl), { recursive: true });
   await writeFile(resultsUrl, JSON.stringify(report, null, 2) + '\n');
   console.log(`wrote ${resultsUrl.pathname}`);

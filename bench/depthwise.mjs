@@ -3,19 +3,15 @@
 // as GFLOP/s and % of the SIMD128 peak measured by the module's own peak_probe. Medians of
 // alternating samples after warm-up. Also times convkit's two gradient kernels (tfjs-wasm has
 // no depthwise gradients to compare with). Prints a table, writes bench/results/depthwise.json.
-// Needs dist/ (npm run build).
+// Shapes: bench/shapes.mjs's DEPTHWISE_SHAPES; `node bench/depthwise.mjs [filter]` (or BENCH_FILTER)
+// runs the rows whose name contains the filter and then writes no results file. Needs dist/.
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { grads, init, memory, ops, randomNormal, tidy } from '../dist/convkit.js';
-import { formatTable, gflops, maxAbs, maxAbsDiff, medianMsPerCall, METHOD, startPeersAndPeak } from './lib.mjs';
+import { formatTable, gflops, maxAbs, maxAbsDiff, medianMsPerCall, METHOD, selectShapes, startPeersAndPeak } from './lib.mjs';
+import { DEPTHWISE_SHAPES, depthwiseFlops } from './shapes.mjs';
 
-const SHAPES = [
-  { name: 'MobileNet 1x112x112x32 3x3 s1', x: [1, 112, 112, 32], filter: [3, 3, 32, 1], strides: 1 },
-  { name: 'MobileNet 1x112x112x64 3x3 s2', x: [1, 112, 112, 64], filter: [3, 3, 64, 1], strides: 2 },
-  { name: 'MobileNet 1x56x56x128 3x3 s1', x: [1, 56, 56, 128], filter: [3, 3, 128, 1], strides: 1 },
-  { name: 'MobileNet 1x14x14x512 3x3 s1', x: [1, 14, 14, 512], filter: [3, 3, 512, 1], strides: 1 },
-  { name: 'multiplier 2 1x56x56x32 3x3', x: [1, 56, 56, 32], filter: [3, 3, 32, 2], strides: 1 },
-];
+const { shapes: SHAPES, filtered } = selectShapes(DEPTHWISE_SHAPES);
 const AGREEMENT_RTOL = 1e-4;
 
 const wasmUrl = new URL('../dist/convkit.wasm', import.meta.url);
@@ -26,8 +22,9 @@ function benchShape(shape, seed, peak) {
   const filter = randomNormal(shape.filter, { seed: seed + 1, stddev: 0.3 });
   const tx = tf.tensor(x.dataSync(), shape.x);
   const tfilter = tf.tensor(filter.dataSync(), shape.filter);
-  const convkitDw = () => ops.depthwiseConv2d(x, filter, { strides: shape.strides, padding: 'same' });
-  const tfjsDw = () => tf.depthwiseConv2d(tx, tfilter, shape.strides, 'same', 'NHWC');
+  const { padding, strides = 1 } = shape;
+  const convkitDw = () => ops.depthwiseConv2d(x, filter, { strides, padding });
+  const tfjsDw = () => tf.depthwiseConv2d(tx, tfilter, strides, padding, 'NHWC');
 
   const [yc, yt] = [convkitDw(), tfjsDw()];
   const [a, b] = [yc.dataSync(), yt.dataSync()];
@@ -40,21 +37,20 @@ function benchShape(shape, seed, peak) {
   const [convkitMs, tfjsMs] = medianMsPerCall([() => convkitDw().dispose(), () => tfjsDw().dispose()]);
   // Forward + both gradients (input and filter) through the tape, minus the forward alone.
   const dy = randomNormal(outShape, { seed: seed + 2 });
-  const step = grads((xi, fi) => ops.sum(ops.mul(ops.depthwiseConv2d(xi, fi, { strides: shape.strides, padding: 'same' }), dy)));
+  const step = grads((xi, fi) => ops.sum(ops.mul(ops.depthwiseConv2d(xi, fi, { strides, padding }), dy)));
   const [trainMs] = medianMsPerCall([() => tidy(() => void step(x, filter))]);
   for (const t of [x, filter, tx, tfilter, dy]) t.dispose();
 
-  const [n, oh, ow, oc] = outShape;
-  const flops = 2 * n * oh * ow * oc * shape.filter[0] * shape.filter[1];
+  const flops = depthwiseFlops(shape);
   const result = (ms) => ({ ms, gflops: gflops(flops, ms), percentOfPeak: (100 * gflops(flops, ms)) / peak.gflops });
-  return { ...shape, padding: 'same', flops, convkit: result(convkitMs), tfjs: result(tfjsMs), ratio: tfjsMs / convkitMs, convkitForwardBackwardMs: trainMs, maxAbsDiff: diff };
+  return { ...shape, strides, flops, convkit: result(convkitMs), tfjs: result(tfjsMs), ratio: tfjsMs / convkitMs, convkitForwardBackwardMs: trainMs, maxAbsDiff: diff };
 }
 
 async function main() {
   const { tfjs, peak } = await startPeersAndPeak(init, wasmUrl);
 
   const rows = SHAPES.map((shape, i) => benchShape(shape, 2000 * (i + 1), peak));
-  console.log(`\ndepthwiseConv2d forward, NHWC, SAME, median of ${METHOD.samples} samples of >= ${METHOD.minSampleMs} ms after warm-up\n`);
+  console.log(`\ndepthwiseConv2d forward, NHWC, median of ${METHOD.samples} samples of >= ${METHOD.minSampleMs} ms after warm-up\n`);
   const header = ['shape', 'convkit ms', 'tfjs-wasm ms', 'convkit GFLOP/s', 'tfjs GFLOP/s', 'convkit/tfjs', 'convkit % peak', 'fwd+bwd ms', 'max |diff|'];
   console.log(formatTable(header, rows.map((r) => [
     r.name, r.convkit.ms.toFixed(3), r.tfjs.ms.toFixed(3), r.convkit.gflops.toFixed(2), r.tfjs.gflops.toFixed(2), r.ratio.toFixed(2),
@@ -64,6 +60,7 @@ async function main() {
   const leaks = { convkit: memory().numTensors, tfjs: tf.memory().numTensors };
   console.log(`\nlive tensors at the end: convkit ${leaks.convkit}, tfjs ${leaks.tfjs}`);
   if (leaks.convkit !== 0 || leaks.tfjs !== 0) process.exitCode = 1;
+  if (filtered) return;
   const report = { runtime: 'node', node: process.version, v8: process.versions.v8, date: new Date().toISOString(), tfjs, method: METHOD, peak, rows };
   await mkdir(new URL('.', resultsUrl), { recursive: true });
   await writeFile(resultsUrl, JSON.stringify(report, null, 2) + '\n');

@@ -144,3 +144,15 @@ export async function startPeersAndPeak(init, wasmUrl) {
   console.log(`SIMD128 peak: ${peak.gflops.toFixed(2)} GFLOP/s (peak_probe, ${peak.iterations} iterations, ${peak.ms.toFixed(1)} ms, median of ${peak.runs})`);
   return { tfjs, peak };
 }
+
+/**
+ * The rows to run: those whose name contains the filter (argv[2] or BENCH_FILTER, case-insensitive),
+ * else all. `filtered` says a subset was asked for (the scripts then write no results file).
+ */
+export function selectShapes(all) {
+  const filter = (process.argv[2] ?? process.env.BENCH_FILTER ?? '').toLowerCase();
+  if (!filter) return { shapes: all, filtered: false };
+  const shapes = all.filter((s) => s.name.toLowerCase().includes(filter));
+  if (shapes.length === 0) throw new Error(`no shape matches ${JSON.stringify(filter)}`);
+  return { shapes, filtered: true };
+}

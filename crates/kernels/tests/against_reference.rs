@@ -2,9 +2,9 @@
 //! simd128 and is swept again by the vitest suite) against the naive references, across sizes
 //! below, at and above the 4x8 tile. Outputs are prefilled with NaN and guarded past the end.
 
-use convkit_kernels::conv::{conv2d_bwd_filter, conv2d_bwd_input, conv2d_bwd_scratch, conv2d_fwd, conv2d_scratch, Conv2dParams};
-use convkit_kernels::elementwise::{binary, clamp, Add, Broadcast, Mul};
-use convkit_kernels::gemm::{gemm, pack_weights, packed_weights_len, Epilogue, Strides, GEMM_INDIRECTION_LEN, NR};
+use convkit_kernels::conv::{conv2d_bwd_filter, conv2d_bwd_input, conv2d_bwd_scratch, conv2d_fwd, conv2d_fwd_packing, conv2d_scratch, Conv2dParams};
+use convkit_kernels::elementwise::{binary, clamp, relu_bwd, relu_bwd_scalar, Add, Broadcast, Mul};
+use convkit_kernels::gemm::{gemm, pack_weights, packed_weights_len, Epilogue, KBlocks, Strides, GEMM_INDIRECTION_LEN, KC, NR};
 use convkit_kernels::reference::{binary_reference, conv2d_bwd_filter_reference, conv2d_bwd_input_reference, conv2d_reference, gemm_reference};
 use convkit_kernels::simd::{peak, Fast};
 use convkit_kernels::Clamp;
@@ -34,6 +34,51 @@ fn gemm_matches_reference() {
         let mut reference = vec![0.0; m * n];
         gemm_reference(m, n, k, &a, Strides::row_major(k), &b, b_strides, bias, clamp, &mut reference);
         assert_close(&format!("gemm m={} n={} k={} case {}", m, n, k, case), &fast, &reference, 1e-4, 1e-4);
+    }
+}
+
+#[test]
+fn deep_gemm_matches_reference_across_k_blocks() {
+    // k past KC splits into channel ranges; accumulation and clamp must span the k-blocks.
+    let mut rng = Lcg(17);
+    for (case, &(m, n, k)) in [(5, 9, KC + 1), (9, 16, 3 * KC + 7), (1, 3, 2 * KC), (67, 17, KC - 1)].iter().enumerate() {
+        let (a, b, bias) = (rng.values(m * k, 1.0), rng.values(k * n, 1.0), rng.values(n, 1.0));
+        let mut packed = vec![f32::NAN; packed_weights_len(k, n)];
+        pack_weights(k, n, &b, Strides::row_major(n), Some(&bias), &mut packed);
+        let mut rows = vec![std::ptr::null(); GEMM_INDIRECTION_LEN];
+        for &(clamp, accumulate) in &[(Clamp::RELU, false), (Clamp::NONE, true)] {
+            let mut fast = prefilled(m * n);
+            if accumulate {
+                fast[..m * n].iter_mut().for_each(|v| *v = 0.5);
+            }
+            let out = Epilogue { accumulate, clamp };
+            gemm::<Fast>(m, n, k, &a, k, &packed, &mut fast, n, out, &mut rows);
+            let mut reference = vec![0.0; m * n];
+            gemm_reference(m, n, k, &a, Strides::row_major(k), &b, Strides::row_major(n), Some(&bias), clamp, &mut reference);
+            if accumulate {
+                // The reference clamps nothing here (Clamp::NONE), so adding C afterwards is exact.
+                reference.iter_mut().for_each(|r| *r += 0.5);
+            }
+            assert_close(&format!("deep gemm m={} n={} k={} case {}", m, n, k, case), &fast, &reference, 1e-4, 1e-4);
+        }
+    }
+}
+
+#[test]
+fn k_blocks_cover_every_tap_and_channel_once() {
+    for &(kc, ks) in &[(1, 1), (3, 25), (64, 9), (192, 3), (KC, 4), (KC + 1, 3), (1536, 3), (1024, 1), (100, 7)] {
+        let blocks = KBlocks::new(kc, ks);
+        let mut seen = vec![0; kc * ks];
+        for b in 0..blocks.count() {
+            let (t0, taps, c0, cs) = blocks.get(b);
+            assert!(taps >= 1 && cs >= 1 && (cs <= KC || taps == 1) && (taps == 1 || cs == kc), "kc={} ks={} block {}", kc, ks, b);
+            for t in t0..t0 + taps {
+                for c in c0..c0 + cs {
+                    seen[t * kc + c] += 1;
+                }
+            }
+        }
+        assert!(seen.iter().all(|&s| s == 1), "kc={} ks={}", kc, ks);
     }
 }
 
@@ -83,8 +128,13 @@ fn random_conv(rng: &mut Lcg, case: usize) -> Conv2dParams {
 #[test]
 fn conv2d_matches_reference() {
     let mut rng = Lcg(11);
-    for case in 0..120 {
-        let p = random_conv(&mut rng, case);
+    for case in 0..130 {
+        let mut p = random_conv(&mut rng, case);
+        if case >= 120 {
+            // Deep channels: taps split into k-blocks (and Pointwise's k past KC).
+            p.in_c = [KC as u32 + 3, 300, 130][case % 3];
+            p.batch = 1;
+        }
         let (cout, k) = (p.out_c as usize, p.taps() * p.in_c as usize);
         let (x, filter, bias) = (rng.values(p.input_len(), 1.0), rng.values(p.filter_len(), 1.0), rng.values(cout, 1.0));
         let mut packed = vec![0.0; packed_weights_len(k, cout)];
@@ -98,6 +148,17 @@ fn conv2d_matches_reference() {
         let mut reference = vec![0.0; p.output_len()];
         conv2d_reference(&p, &x, &filter, Some(&bias), Clamp::NONE, &mut reference);
         assert_close(&format!("conv2d {:?}", p), &fast, &reference, 1e-4, 1e-4);
+
+        // Packing during the first chunk: same result, and the same packed buffer for later chunks.
+        let bias = if case % 5 == 0 { None } else { Some(&bias[..]) };
+        let mut lazily = vec![f32::NAN; packed.len()];
+        let mut fast = prefilled(p.output_len());
+        floats.iter_mut().for_each(|v| *v = f32::NAN);
+        conv2d_fwd_packing::<Fast>(&p, &x, &filter, bias, &mut lazily, &mut fast, Clamp::RELU, &mut floats, &mut pointers);
+        conv2d_reference(&p, &x, &filter, bias, Clamp::RELU, &mut reference);
+        assert_close(&format!("conv2d packing {:?}", p), &fast, &reference, 1e-4, 1e-4);
+        pack_weights(k, cout, &filter, Strides::row_major(cout), bias, &mut packed);
+        assert!(lazily.iter().zip(&packed).all(|(a, b)| a.to_bits() == b.to_bits()), "conv2d packing: packed buffer {:?}", p);
     }
 }
 
@@ -173,4 +234,22 @@ fn relu_clamp_keeps_nan_and_zeroes_negatives() {
 fn peak_probe_is_finite_and_depends_on_iterations() {
     let (a, b) = (peak::peak_probe::<Fast>(10, 1.0), peak::peak_probe::<Fast>(20, 1.0));
     assert!(a.is_finite() && b.is_finite() && a != b);
+}
+
+#[test]
+fn relu_backward_matches_its_scalar_reference() {
+    let mut rng = Lcg(37);
+    for &len in &[0usize, 1, 3, 4, 5, 8, 13, 67] {
+        let mut y = rng.values(len, 1.0);
+        if len > 2 {
+            y[1] = f32::NAN;
+            y[2] = 0.0;
+        }
+        let dy = rng.values(len, 1.0);
+        let mut fast = prefilled(len);
+        relu_bwd::<Fast>(&y, &dy, &mut fast[..len]);
+        let mut reference = vec![f32::NAN; len];
+        relu_bwd_scalar(&y, &dy, &mut reference);
+        assert_close(&format!("relu_bwd len {}", len), &fast, &reference, 0.0, 0.0);
+    }
 }

@@ -4,7 +4,7 @@
 
 use convkit_kernels::dwconv::{dwconv2d_bwd_filter, dwconv2d_bwd_input, dwconv2d_nhwc_f32, DwConv2dParams};
 use convkit_kernels::local::{local2d_bwd_filter, local2d_bwd_input, local2d_fwd, Local2dParams};
-use convkit_kernels::pool::{avg_pool3d_bwd, avg_pool3d_fwd, max_pool3d_bwd, max_pool3d_fwd, Pool3dParams};
+use convkit_kernels::pool::{avg_pool3d_bwd, avg_pool3d_fwd, max_pool3d_bwd, max_pool3d_bwd_scalar, max_pool3d_fwd, Pool3dParams};
 use convkit_kernels::reference::{
     dwconv2d_bwd_filter_reference, dwconv2d_bwd_input_reference, dwconv2d_reference, local2d_bwd_filter_reference, local2d_bwd_input_reference,
     local2d_reference, pool3d_reference,
@@ -207,9 +207,91 @@ fn pool3d_matches_reference_in_1_2_and_3_axes() {
         let got: f32 = dx[..p.input_len()].iter().sum();
         assert!((total - got).abs() <= 1e-3 * (1.0 + total.abs()), "{} avg backward conserves the total", label);
         let mut dx = prefilled(p.input_len());
-        max_pool3d_bwd(&p, &x, &dy, &mut dx);
+        max_pool3d_bwd::<Fast>(&p, &x, &dy, &mut dx);
         let got: f32 = dx[..p.input_len()].iter().sum();
         assert!((total - got).abs() <= 1e-3 * (1.0 + total.abs()), "{} max backward routes every dy", label);
         assert!(dx[p.input_len()..].iter().all(|&v| v == common::SENTINEL));
+        let mut reference = vec![0.0; p.input_len()];
+        max_pool3d_bwd_scalar(&p, &x, &dy, &mut reference);
+        assert_close(&format!("{} max backward", label), &dx, &reference, 0.0, 0.0);
+    }
+}
+
+#[test]
+fn max_pool_backward_tiles_match_the_scalar_reference() {
+    // Non-overlapping 'valid' windows (the vector path), with ties, NaNs and odd sizes.
+    let mut rng = Lcg(31);
+    for case in 0..40 {
+        let (k, s) = [(2, 2), (3, 3), (2, 3), (1, 1)][case % 4];
+        let (h, w) = (k + rng.below(9), k + rng.below(9));
+        let c = [1, 3, 4, 5, 8, 13][case % 6];
+        let p = Pool3dParams {
+            batch: 1 + rng.below(2) as u32,
+            in_d: 1,
+            in_h: h as u32,
+            in_w: w as u32,
+            channels: c as u32,
+            out_d: 1,
+            out_h: ((h - k) / s + 1) as u32,
+            out_w: ((w - k) / s + 1) as u32,
+            kernel_d: 1,
+            kernel_h: k as u32,
+            kernel_w: k as u32,
+            stride_d: 1,
+            stride_h: s as u32,
+            stride_w: s as u32,
+            ..Pool3dParams::default()
+        };
+        let mut x: Vec<f32> = rng.values(p.input_len(), 1.0).iter().map(|v| (v * 4.0).round()).collect();
+        if case % 3 == 0 {
+            for i in (0..x.len()).step_by(7) {
+                x[i] = f32::NAN;
+            }
+        }
+        let dy = rng.values(p.output_len(), 1.0);
+        let mut dx = prefilled(p.input_len());
+        max_pool3d_bwd::<Fast>(&p, &x, &dy, &mut dx);
+        let mut reference = vec![0.0; p.input_len()];
+        max_pool3d_bwd_scalar(&p, &x, &dy, &mut reference);
+        assert_close(&format!("tiles case {} {:?}", case, p), &dx, &reference, 0.0, 0.0);
+    }
+}
+
+#[test]
+fn dwconv2d_3x3_rows_match_reference() {
+    // The row-blocked 3x3 path: stride 1 and 2, 'same' and 'valid', widths around the 4-pixel block,
+    // channel counts with and without a tail past the last 4.
+    let mut rng = Lcg(41);
+    for case in 0..48 {
+        let (s, same) = (1 + case % 2, case % 4 < 2);
+        let (h, w) = (3 + rng.below(6), 3 + [0, 1, 3, 4, 5, 9, 13][case % 7]);
+        let c = [4, 5, 8, 12, 17][case % 5];
+        let (out_h, pad_top) = axis(h, 3, s, 1, same);
+        let (out_w, pad_left) = axis(w, 3, s, 1, same);
+        let p = DwConv2dParams {
+            batch: 1 + (case % 3 == 0) as u32,
+            in_h: h as u32,
+            in_w: w as u32,
+            channels: c as u32,
+            multiplier: 1,
+            out_h,
+            out_w,
+            kernel_h: 3,
+            kernel_w: 3,
+            stride_h: s as u32,
+            stride_w: s as u32,
+            dilation_h: 1,
+            dilation_w: 1,
+            pad_top,
+            pad_left,
+        };
+        let clamp = if case % 3 == 1 { Clamp::RELU } else { Clamp::NONE };
+        let (x, filter, bias) = (rng.values(p.input_len(), 1.0), rng.values(p.filter_len(), 1.0), rng.values(p.out_c(), 1.0));
+        let bias = if case % 2 == 0 { Some(&bias[..]) } else { None };
+        let mut fast = prefilled(p.output_len());
+        dwconv2d_nhwc_f32::<Fast>(&p, &x, &filter, bias, clamp, &mut fast);
+        let mut reference = vec![0.0; p.output_len()];
+        dwconv2d_reference(&p, &x, &filter, bias, clamp, &mut reference);
+        assert_close(&format!("dw3x3 case {} {:?}", case, p), &fast, &reference, 1e-5, 1e-5);
     }
 }

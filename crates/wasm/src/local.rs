@@ -131,7 +131,7 @@ pub unsafe fn avg_pool3d_f32(call: *const Pool3dCall) -> u32 {
 #[wasm_bindgen]
 pub unsafe fn max_pool3d_bwd_f32(call: *const Pool3dCall) -> u32 {
     let (call, p) = (&*call, &(*call).params);
-    max_pool3d_bwd(p, slice(call.x, p.input_len()), slice(call.dy, p.output_len()), slice_mut(call.out, p.input_len()));
+    max_pool3d_bwd::<Fast>(p, slice(call.x, p.input_len()), slice(call.dy, p.output_len()), slice_mut(call.out, p.input_len()));
     OK
 }
 

@@ -19,6 +19,6 @@ pub unsafe fn reduce_sum_f32(x: u32, y: u32, outer: usize, mid: usize, inner: us
 /// y, dy and dx hold `len` values each.
 #[wasm_bindgen]
 pub unsafe fn relu_bwd_f32(y: u32, dy: u32, dx: u32, len: usize) -> u32 {
-    relu_bwd(slice(y, len), slice(dy, len), slice_mut(dx, len));
+    relu_bwd::<Fast>(slice(y, len), slice(dy, len), slice_mut(dx, len));
     OK
 }

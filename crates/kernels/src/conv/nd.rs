@@ -12,7 +12,7 @@
 //! its gradients, which keep the pointwise and row-run fast paths; the rest runs the tap-wise
 //! indirect GEMM here, one packed weight block per group.
 
-use super::{conv2d_bwd_filter, conv2d_bwd_input, conv2d_bwd_scratch, conv2d_fwd, conv2d_scratch, Conv2dParams, BWD_ROWS};
+use super::{conv2d_bwd_filter, conv2d_bwd_input, conv2d_bwd_scratch, conv2d_fwd_packing, conv2d_scratch, Conv2dParams, BWD_ROWS};
 use crate::gemm::{gemm, igemm_chunk, pack_weights, packed_weights_len, round_up, Epilogue, Strides, GEMM_INDIRECTION_LEN, MC, MR};
 use crate::simd::F32x4;
 use crate::Clamp;
@@ -153,8 +153,7 @@ pub fn conv_nd_fwd<V: F32x4>(
     if let Some(q) = p.as_2d() {
         let (k, n) = (q.taps() * q.in_c as usize, q.out_c as usize);
         let (packed, rest) = floats.split_at_mut(packed_weights_len(k, n));
-        pack_weights(k, n, filter, Strides::row_major(n), bias, packed);
-        return conv2d_fwd::<V>(&q, x, packed, y, clamp, rest, pointers);
+        return conv2d_fwd_packing::<V>(&q, x, &filter[..k * n], bias, packed, y, clamp, rest, pointers);
     }
     let (cin, cout, out_c, taps) = (p.group_in(), p.group_out(), p.out_c as usize, p.taps());
     let k = taps * cin;

@@ -214,8 +214,23 @@ pub fn reduce_sum<V: F32x4>(outer: usize, mid: usize, inner: usize, x: &[f32], y
     }
 }
 
-/// dx = dy where y > 0, else 0: relu's gradient, from its output.
-pub fn relu_bwd(y: &[f32], dy: &[f32], dx: &mut [f32]) {
+/// dx = dy where y > 0, else 0 (also where y is NaN): relu's gradient, from its output. Four
+/// lanes at a time; `relu_bwd_scalar` is its reference.
+pub fn relu_bwd<V: F32x4>(y: &[f32], dy: &[f32], dx: &mut [f32]) {
+    let len = dx.len().min(y.len()).min(dy.len());
+    let vectors = len / 4 * 4;
+    let zero = V::splat(0.0);
+    for i in (0..vectors).step_by(4) {
+        // SAFETY: i + 4 <= len, inside all three slices.
+        unsafe {
+            let g = V::load(dy.as_ptr().add(i));
+            zero.select_lt(V::load(y.as_ptr().add(i)), g, zero).store(dx.as_mut_ptr().add(i));
+        }
+    }
+    relu_bwd_scalar(&y[vectors..len], &dy[vectors..len], &mut dx[vectors..len]);
+}
+
+pub fn relu_bwd_scalar(y: &[f32], dy: &[f32], dx: &mut [f32]) {
     for ((d, &yv), &g) in dx.iter_mut().zip(y).zip(dy) {
         *d = if yv > 0.0 { g } else { 0.0 };
     }

@@ -8,6 +8,8 @@
 //! taps per output row, each tap a contiguous run of `kc` values (Dukhan 2019, arXiv 1907.02129).
 //! Plain GEMM is ks = 1, kc = k; an NHWC convolution is ks = kh·kw taps of kc = c_in channels.
 //! The indirection buffer is laid out per block of MR output rows: [block][tap][MR].
+//! Deep k is cut into k-blocks of at most KC (whole taps, or one tap's channel range): each block
+//! sweeps every panel and row block, the tile starting from the bias (first block) or from C.
 
 use crate::simd::F32x4;
 use crate::Clamp;
@@ -58,30 +60,93 @@ pub fn packed_weights_len(k: usize, n: usize) -> usize {
 
 /// Packs B (k x n, any strides) and an optional bias (n) into NR-wide panels.
 pub fn pack_weights(k: usize, n: usize, b: &[f32], strides: Strides, bias: Option<&[f32]>, packed: &mut [f32]) {
+    let src = PackSource { k, n, b, strides, bias };
     let panel_len = NR * (k + 1);
     for (p, panel) in packed[..packed_weights_len(k, n)].chunks_exact_mut(panel_len).enumerate() {
-        let j0 = p * NR;
-        let cols = NR.min(n - j0);
-        let (bias_row, rows) = panel.split_at_mut(NR);
+        pack_panel(&src, p, 0, k, true, panel);
+    }
+}
+
+/// Unpacked weights (B, k x n, and the bias) for packing each panel slice just before its first
+/// use, so the separate packing pass and its read-back from L3 go away.
+#[derive(Clone, Copy, Debug)]
+pub struct PackSource<'a> {
+    pub k: usize,
+    pub n: usize,
+    pub b: &'a [f32],
+    pub strides: Strides,
+    pub bias: Option<&'a [f32]>,
+}
+
+/// `pack_panel` for panels p .. p + count, the common case row by row across the panels.
+fn pack_panels(src: &PackSource, p: usize, count: usize, r0: usize, r1: usize, with_bias: bool, panels: &mut [f32]) {
+    let panel_len = NR * (src.k + 1);
+    if count == 2 && src.strides.col == 1 && (p + 2) * NR <= src.n {
+        let (first, second) = panels.split_at_mut(panel_len);
+        pack_panel(src, p, r0, r0, with_bias, first);
+        pack_panel(src, p + 1, r0, r0, with_bias, second);
+        let (b, row_stride, j0) = (src.b, src.strides.row, p * NR);
+        let (rows0, rows1) = (&mut first[NR * (1 + r0)..NR * (1 + r1)], &mut second[NR * (1 + r0)..NR * (1 + r1)]);
+        for (r, (o0, o1)) in rows0.chunks_exact_mut(NR).zip(rows1.chunks_exact_mut(NR)).enumerate() {
+            let start = (r0 + r) * row_stride + j0;
+            let run = &b[start..start + 2 * NR];
+            o0.copy_from_slice(&run[..NR]);
+            o1.copy_from_slice(&run[NR..]);
+        }
+        return;
+    }
+    for (i, panel) in panels.chunks_exact_mut(panel_len).take(count).enumerate() {
+        pack_panel(src, p + i, r0, r1, with_bias, panel);
+    }
+}
+
+/// Writes k-rows r0..r1 of panel p (and its bias row when `with_bias`) into `panel`, the panel's
+/// NR·(k + 1) values of the packed buffer.
+fn pack_panel(src: &PackSource, p: usize, r0: usize, r1: usize, with_bias: bool, panel: &mut [f32]) {
+    let (b, strides) = (src.b, src.strides);
+    let j0 = p * NR;
+    let cols = NR.min(src.n - j0);
+    let (bias_row, rows) = panel.split_at_mut(NR);
+    if with_bias {
         for (jj, out) in bias_row.iter_mut().enumerate() {
-            *out = match bias {
+            *out = match src.bias {
                 Some(bias) if jj < cols => bias[j0 + jj],
                 _ => 0.0,
             };
         }
+    }
+    let rows = &mut rows[r0 * NR..r1 * NR];
+    if cols == NR && strides.col == 1 {
+        // The common case (a row-major filter, a full panel): whole 8-value runs.
         for (r, row) in rows.chunks_exact_mut(NR).enumerate() {
-            for (jj, out) in row.iter_mut().enumerate() {
-                *out = if jj < cols { b[r * strides.row + (j0 + jj) * strides.col] } else { 0.0 };
-            }
+            let start = (r0 + r) * strides.row + j0;
+            row.copy_from_slice(&b[start..start + NR]);
+        }
+        return;
+    }
+    for (r, row) in rows.chunks_exact_mut(NR).enumerate() {
+        for (jj, out) in row.iter_mut().enumerate() {
+            *out = if jj < cols { b[(r0 + r) * strides.row + (j0 + jj) * strides.col] } else { 0.0 };
         }
     }
 }
 
+/// How one microkernel call starts and ends its tile: from the packed bias (first k-block) and/or
+/// what C holds (accumulating, or a later k-block), clamped only after the last k-block.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Tile {
+    pub bias: bool,
+    pub accumulate: bool,
+    pub clamp: Clamp,
+}
+
 /// The 4x8 IGEMM microkernel: C[mr x nc] = clamp(bias + Σ_tap Σ_kc A·W (+ C)) for one MR-row block and
 /// one NR-column panel. Rows past `mr` are computed from duplicated pointers and not stored.
+/// Each of the ks·MR pointers is read at elements `a_off .. a_off + kc`; `w` points at the first of
+/// the ks·kc packed k-rows used, `bias` at the panel's bias row (read when `tile.bias`).
 ///
 /// # Safety
-/// `a` holds ks·MR pointers, each to kc readable f32; `w` is one packed panel (NR·(1 + ks·kc));
+/// `a` holds ks·MR pointers, each to a_off + kc readable f32; `w` holds ks·kc rows of NR f32;
 /// `c` has `mr` rows of `nc` writable f32 at stride `c_stride`.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
@@ -91,45 +156,50 @@ pub unsafe fn igemm_4x8<V: F32x4>(
     kc: usize,
     ks: usize,
     a: *const *const f32,
+    a_off: usize,
+    bias: *const f32,
     w: *const f32,
     c: *mut f32,
     c_stride: usize,
-    out: Epilogue,
+    tile: Tile,
 ) {
     let mut w = w;
-    let bias0 = V::load(w);
-    let bias1 = V::load(w.add(4));
-    w = w.add(NR);
+    let (bias0, bias1) = if tile.bias { (V::load(bias), V::load(bias.add(4))) } else { (V::splat(0.0), V::splat(0.0)) };
     let (mut c00, mut c01, mut c10, mut c11) = (bias0, bias1, bias0, bias1);
     let (mut c20, mut c21, mut c30, mut c31) = (bias0, bias1, bias0, bias1);
     let mut a = a;
     for _ in 0..ks {
-        let (a0, a1, a2, a3) = (*a, *a.add(1), *a.add(2), *a.add(3));
+        let (mut a0, mut a1, mut a2, mut a3) = ((*a).add(a_off), (*a.add(1)).add(a_off), (*a.add(2)).add(a_off), (*a.add(3)).add(a_off));
         a = a.add(MR);
-        for k in 0..kc {
+        // Not unrolled: unrolling by 4 made V8 spill accumulators (1.3-1.6x slower, measured).
+        for _ in 0..kc {
             let b0 = V::load(w);
             let b1 = V::load(w.add(4));
             w = w.add(NR);
-            let v0 = V::load_splat(a0.add(k));
+            let v0 = V::load_splat(a0);
             c00 = c00.add(v0.mul(b0));
             c01 = c01.add(v0.mul(b1));
-            let v1 = V::load_splat(a1.add(k));
+            let v1 = V::load_splat(a1);
             c10 = c10.add(v1.mul(b0));
             c11 = c11.add(v1.mul(b1));
-            let v2 = V::load_splat(a2.add(k));
+            let v2 = V::load_splat(a2);
             c20 = c20.add(v2.mul(b0));
             c21 = c21.add(v2.mul(b1));
-            let v3 = V::load_splat(a3.add(k));
+            let v3 = V::load_splat(a3);
             c30 = c30.add(v3.mul(b0));
             c31 = c31.add(v3.mul(b1));
+            a0 = a0.add(1);
+            a1 = a1.add(1);
+            a2 = a2.add(1);
+            a3 = a3.add(1);
         }
     }
-    let (lo, hi) = (V::splat(out.clamp.min), V::splat(out.clamp.max));
+    let (lo, hi) = (V::splat(tile.clamp.min), V::splat(tile.clamp.max));
     let rows = [[c00, c01], [c10, c11], [c20, c21], [c30, c31]];
     for (r, row) in rows.iter().enumerate().take(mr) {
         let dst = c.add(r * c_stride);
         let (mut v0, mut v1) = (row[0], row[1]);
-        if out.accumulate {
+        if tile.accumulate {
             let [p0, p1] = load_row::<V>(dst, nc);
             v0 = v0.add(p0);
             v1 = v1.add(p1);
@@ -160,7 +230,46 @@ unsafe fn load_row<V: F32x4>(src: *const f32, nc: usize) -> [V; 2] {
     [V::load(row.as_ptr()), V::load(row.as_ptr().add(4))]
 }
 
-/// One chunk of up to MC output rows against every panel of B.
+/// Longest k-block: a KC x NR slice of a weight panel (16 KB) stays in L1 while every row block of
+/// the chunk sweeps it, instead of the whole panel streaming from L2/L3 once per row block when k
+/// is large (3x3x512: 147 KB panels). Measured (A/B in one process, CPU time): 7x7x512 3x3 and
+/// 7x7x1024 1x1 1.2-1.25x faster; KC = 256 also splits the mid-size rows and loses ~5% there.
+pub const KC: usize = 512;
+
+/// The k-blocks of an IGEMM over ks taps of kc values: whole taps grouped up to KC values when
+/// kc <= KC, else one tap split into near-equal channel ranges; no block is longer than KC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KBlocks {
+    taps_per_block: usize,
+    splits: usize,
+    ks: usize,
+    kc: usize,
+}
+
+impl KBlocks {
+    pub fn new(kc: usize, ks: usize) -> KBlocks {
+        if kc > KC {
+            KBlocks { taps_per_block: 1, splits: (kc + KC - 1) / KC, ks, kc }
+        } else {
+            // As many whole taps as fit in KC, spread evenly over the fewest blocks.
+            let fit = (KC / kc.max(1)).max(1);
+            let blocks = (ks + fit - 1) / fit;
+            KBlocks { taps_per_block: (ks + blocks.max(1) - 1) / blocks.max(1), splits: 1, ks, kc }
+        }
+    }
+    pub fn count(&self) -> usize {
+        (self.ks + self.taps_per_block - 1) / self.taps_per_block * self.splits
+    }
+    /// Block b: (first tap, taps, first channel, channels).
+    pub fn get(&self, b: usize) -> (usize, usize, usize, usize) {
+        let (group, split) = (b / self.splits, b % self.splits);
+        let t0 = group * self.taps_per_block;
+        let (c0, c1) = (split * self.kc / self.splits, (split + 1) * self.kc / self.splits);
+        (t0, self.taps_per_block.min(self.ks - t0), c0, c1 - c0)
+    }
+}
+
+/// One chunk of up to MC output rows against every panel of B, k-block by k-block.
 ///
 /// # Safety
 /// `indirection` holds ceil(m/MR)·ks·MR valid pointers, each to kc readable f32; `packed` holds
@@ -177,25 +286,107 @@ pub unsafe fn igemm_chunk<V: F32x4>(
     c_stride: usize,
     out: Epilogue,
 ) {
+    debug_assert!(packed.len() >= packed_weights_len(ks * kc, n));
+    igemm_chunk_impl::<V>(m, n, kc, ks, indirection, packed.as_ptr() as *mut f32, None, c, c_stride, out)
+}
+
+/// As `igemm_chunk`, packing `src` into `packed` panel slice by panel slice as the chunk first
+/// uses it (the first chunk of a call; later chunks read `packed` through `igemm_chunk`).
+///
+/// # Safety
+/// As `igemm_chunk`; `src` describes k = ks·kc rows and n columns.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn igemm_chunk_packing<V: F32x4>(
+    m: usize,
+    n: usize,
+    kc: usize,
+    ks: usize,
+    indirection: &[*const f32],
+    packed: &mut [f32],
+    src: &PackSource,
+    c: *mut f32,
+    c_stride: usize,
+    out: Epilogue,
+) {
+    assert!(packed.len() >= packed_weights_len(ks * kc, n) && src.k == ks * kc && src.n == n, "igemm_chunk_packing: shapes");
+    igemm_chunk_impl::<V>(m, n, kc, ks, indirection, packed.as_mut_ptr(), Some(src), c, c_stride, out)
+}
+
+/// # Safety
+/// As `igemm_chunk`; `packed` is written only when `src` is given.
+#[allow(clippy::too_many_arguments)]
+unsafe fn igemm_chunk_impl<V: F32x4>(
+    m: usize,
+    n: usize,
+    kc: usize,
+    ks: usize,
+    indirection: &[*const f32],
+    packed: *mut f32,
+    src: Option<&PackSource>,
+    c: *mut f32,
+    c_stride: usize,
+    out: Epilogue,
+) {
     let panel_len = NR * (1 + ks * kc);
     let blocks = (m + MR - 1) / MR;
     debug_assert!(indirection.len() >= blocks * ks * MR);
-    debug_assert!(packed.len() >= packed_weights_len(ks * kc, n));
+    let kblocks = KBlocks::new(kc, ks);
+    let count = kblocks.count();
+    for kb in 0..count {
+        let (t0, taps, c0, cs) = kblocks.get(kb);
+        let tile = Tile {
+            bias: kb == 0,
+            accumulate: kb > 0 || out.accumulate,
+            clamp: if kb + 1 == count { out.clamp } else { Clamp::NONE },
+        };
+        let a = indirection.as_ptr().add(t0 * MR);
+        let first_row = t0 * kc + c0;
+        let w = packed.add(NR * (1 + first_row));
+        // The k-block's rows are contiguous: whole taps (cs = kc) or one tap's channel range.
+        let pack = src.map(|src| (src, first_row, first_row + taps * cs, kb == 0));
+        igemm_kblock::<V>(m, n, cs, taps, ks * MR, a, c0, packed, w, panel_len, c, c_stride, tile, pack);
+    }
+}
+
+/// One k-block of a chunk: every panel against every row block. Kept out of line so that the hot
+/// loop compiles as it did before k-blocking (inlined into the k-block loop it ran ~5% slower).
+/// With `pack` = (source, first row, end row, bias), each panel's rows of this k-block (and its
+/// bias row) are packed just before the row blocks sweep them.
+///
+/// # Safety
+/// As `igemm_chunk`; `a` is the block-0 pointer of the k-block's first tap, the next row block's
+/// at `a_block_stride` pointers on; `w` is panel 0's first k-row of the block.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn igemm_kblock<V: F32x4>(
+    m: usize,
+    n: usize,
+    kc: usize,
+    ks: usize,
+    a_block_stride: usize,
+    a: *const *const f32,
+    a_off: usize,
+    panels: *mut f32,
+    w: *const f32,
+    panel_len: usize,
+    c: *mut f32,
+    c_stride: usize,
+    tile: Tile,
+    pack: Option<(&PackSource, usize, usize, bool)>,
+) {
+    let blocks = (m + MR - 1) / MR;
     for j in (0..n).step_by(NR) {
-        let w = packed.as_ptr().add(j / NR * panel_len);
+        let p = j / NR * panel_len;
+        if let Some((src, r0, r1, bias)) = pack {
+            // Panels in pairs: each source row then gives one whole 64-byte line (two 8-value runs).
+            if j % (2 * NR) == 0 {
+                let pair = if j + NR < n { 2 } else { 1 };
+                pack_panels(src, j / NR, pair, r0, r1, bias, std::slice::from_raw_parts_mut(panels.add(p), pair * panel_len));
+            }
+        }
         for block in 0..blocks {
             let i = block * MR;
-            igemm_4x8::<V>(
-                MR.min(m - i),
-                NR.min(n - j),
-                kc,
-                ks,
-                indirection.as_ptr().add(block * ks * MR),
-                w,
-                c.add(i * c_stride + j),
-                c_stride,
-                out,
-            );
+            igemm_4x8::<V>(MR.min(m - i), NR.min(n - j), kc, ks, a.add(block * a_block_stride), a_off, panels.add(p), w.add(p), c.add(i * c_stride + j), c_stride, tile);
         }
     }
 }
@@ -218,12 +409,47 @@ pub fn gemm<V: F32x4>(
     out: Epilogue,
     rows: &mut [*const f32],
 ) {
+    assert!(packed.len() >= packed_weights_len(k, n), "gemm: packed B too short");
+    gemm_impl::<V>(m, n, k, a, a_stride, packed.as_ptr() as *mut f32, None, c, c_stride, out, rows)
+}
+
+/// As `gemm`, with B given unpacked in `src` and packed into `packed` while the first chunk runs.
+#[allow(clippy::too_many_arguments)]
+pub fn gemm_packing<V: F32x4>(
+    m: usize,
+    a: &[f32],
+    a_stride: usize,
+    src: &PackSource,
+    packed: &mut [f32],
+    c: &mut [f32],
+    c_stride: usize,
+    out: Epilogue,
+    rows: &mut [*const f32],
+) {
+    let (n, k) = (src.n, src.k);
+    assert!(packed.len() >= packed_weights_len(k, n), "gemm: packed B too short");
+    gemm_impl::<V>(m, n, k, a, a_stride, packed.as_mut_ptr(), Some(src), c, c_stride, out, rows)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn gemm_impl<V: F32x4>(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &[f32],
+    a_stride: usize,
+    packed: *mut f32,
+    src: Option<&PackSource>,
+    c: &mut [f32],
+    c_stride: usize,
+    out: Epilogue,
+    rows: &mut [*const f32],
+) {
     if m == 0 || n == 0 {
         return;
     }
     assert!(m == 0 || a.len() >= (m - 1) * a_stride + k, "gemm: A too short");
     assert!(c.len() >= (m - 1) * c_stride + n, "gemm: C too short");
-    assert!(packed.len() >= packed_weights_len(k, n), "gemm: packed B too short");
     for m0 in (0..m).step_by(MC) {
         let mc = MC.min(m - m0);
         let padded = round_up(mc, MR);
@@ -231,9 +457,11 @@ pub fn gemm<V: F32x4>(
             // Rows past the end repeat the last row: computed, never stored.
             *ptr = a[(m0 + r.min(mc - 1)) * a_stride..].as_ptr();
         }
-        // SAFETY: every pointer addresses a full row of k values; C was bounds-checked above.
+        // SAFETY: every pointer addresses a full row of k values; C was bounds-checked above; the
+        // packed buffer (checked by the callers) is written only by the first chunk, when packing.
         unsafe {
-            igemm_chunk::<V>(mc, n, k, 1, &rows[..padded], packed, c.as_mut_ptr().add(m0 * c_stride), c_stride, out);
+            let pack = if m0 == 0 { src } else { None };
+            igemm_chunk_impl::<V>(mc, n, k, 1, &rows[..padded], packed, pack, c.as_mut_ptr().add(m0 * c_stride), c_stride, out);
         }
     }
 }

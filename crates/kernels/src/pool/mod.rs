@@ -155,7 +155,86 @@ pub fn avg_pool3d_fwd<V: F32x4>(p: &Pool3dParams, x: &[f32], y: &mut [f32]) {
 }
 
 /// dx: each window's dy goes to the first pixel holding its maximum (a NaN counts as the maximum).
-pub fn max_pool3d_bwd(p: &Pool3dParams, x: &[f32], dy: &[f32], dx: &mut [f32]) {
+/// Windows that tile the input without overlap or padding (2x2 stride 2 'valid', the usual CNN
+/// pool) take a vector path that writes each pixel once; others take `max_pool3d_bwd_scalar`.
+pub fn max_pool3d_bwd<V: F32x4>(p: &Pool3dParams, x: &[f32], dy: &[f32], dx: &mut [f32]) {
+    let tiles = p.kernel_d == 1
+        && p.pad_front == 0
+        && p.pad_top == 0
+        && p.pad_left == 0
+        && p.stride_h >= p.kernel_h
+        && p.stride_w >= p.kernel_w
+        && p.out_d == p.in_d
+        && p.stride_d == 1
+        && (p.out_h as usize).saturating_sub(1) * p.stride_h as usize + p.kernel_h as usize <= p.in_h as usize
+        && (p.out_w as usize).saturating_sub(1) * p.stride_w as usize + p.kernel_w as usize <= p.in_w as usize
+        && (p.kernel_h * p.kernel_w) as usize <= MAX_TILE;
+    if tiles {
+        max_pool_bwd_tiles::<V>(p, x, dy, dx)
+    } else {
+        max_pool3d_bwd_scalar(p, x, dy, dx)
+    }
+}
+
+/// Largest window of the vector path (its pixel offsets live on the stack).
+const MAX_TILE: usize = 64;
+
+/// Non-overlapping full windows: per 4 channels, the first maximal pixel's index in the window (an
+/// exact small float) is tracked, then every window pixel is written dy or 0; pixels outside
+/// every window stay 0.
+fn max_pool_bwd_tiles<V: F32x4>(p: &Pool3dParams, x: &[f32], dy: &[f32], dx: &mut [f32]) {
+    assert!(x.len() >= p.input_len() && dy.len() >= p.output_len() && dx.len() >= p.input_len());
+    let (c, w) = (p.channels as usize, p.in_w as usize);
+    let vectors = c / 4 * 4;
+    let (kh, kw) = (p.kernel_h as usize, p.kernel_w as usize);
+    let mut offsets = [0usize; MAX_TILE];
+    for ky in 0..kh {
+        for kx in 0..kw {
+            offsets[ky * kw + kx] = (ky * w + kx) * c;
+        }
+    }
+    let offsets = &offsets[..kh * kw];
+    dx[..p.input_len()].iter_mut().for_each(|v| *v = 0.0);
+    let zero = V::splat(0.0);
+    p.for_each_output(|out, win, item| {
+        let corner = item + ((win.z0 * p.in_h as usize + win.y0) * w + win.x0) * c;
+        for ch in (0..vectors).step_by(4) {
+            // SAFETY: the window lies inside the input (checked by the caller) and ch + 4 <= c.
+            unsafe {
+                let mut best = V::load(x.as_ptr().add(corner + ch));
+                let mut idx = zero;
+                for (i, &o) in offsets.iter().enumerate().skip(1) {
+                    let (v, at) = (V::load(x.as_ptr().add(corner + o + ch)), V::splat(i as f32));
+                    // v wins where best < v, or where v is NaN and best is not (first NaN wins).
+                    let (nb, ni) = (best.select_lt(v, v, best), best.select_lt(v, at, idx));
+                    let (nb, ni) = (v.select_nan(best.select_nan(best, v), nb), v.select_nan(best.select_nan(idx, at), ni));
+                    best = nb;
+                    idx = ni;
+                }
+                let g = V::load(dy.as_ptr().add(out + ch));
+                for (i, &o) in offsets.iter().enumerate() {
+                    let i = i as f32;
+                    let picked = idx.select_lt(V::splat(i - 0.5), zero, idx.select_lt(V::splat(i + 0.5), g, zero));
+                    picked.store(dx.as_mut_ptr().add(corner + o + ch));
+                }
+            }
+        }
+        for ch in vectors..c {
+            let (mut best, mut at) = (x[corner + ch], 0);
+            for (i, &o) in offsets.iter().enumerate().skip(1) {
+                let v = x[corner + o + ch];
+                if !best.is_nan() && (v > best || v.is_nan()) {
+                    best = v;
+                    at = i;
+                }
+            }
+            dx[corner + offsets[at] + ch] = dy[out + ch];
+        }
+    });
+}
+
+/// The scalar reference for `max_pool3d_bwd`: any windows, padding and overlap.
+pub fn max_pool3d_bwd_scalar(p: &Pool3dParams, x: &[f32], dy: &[f32], dx: &mut [f32]) {
     assert!(x.len() >= p.input_len() && dy.len() >= p.output_len() && dx.len() >= p.input_len());
     let c = p.channels as usize;
     dx[..p.input_len()].iter_mut().for_each(|v| *v = 0.0);

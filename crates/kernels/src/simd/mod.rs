@@ -47,4 +47,6 @@ pub trait F32x4: Copy {
     fn pow2i(self) -> Self;
     /// Per lane: `a` where self < o, else `b` (NaN compares false, so it picks `b`).
     fn select_lt(self, o: Self, a: Self, b: Self) -> Self;
+    /// Per lane: `a` where self is NaN, else `b`.
+    fn select_nan(self, a: Self, b: Self) -> Self;
 }

@@ -98,6 +98,11 @@ impl F32x4 for Scalar {
         let pick = |i: usize| if self.0[i] < o.0[i] { a.0[i] } else { b.0[i] };
         Scalar([pick(0), pick(1), pick(2), pick(3)])
     }
+    #[inline(always)]
+    fn select_nan(self, a: Self, b: Self) -> Self {
+        let pick = |i: usize| if self.0[i].is_nan() { a.0[i] } else { b.0[i] };
+        Scalar([pick(0), pick(1), pick(2), pick(3)])
+    }
 }
 
 /// f32::round_ties_even is newer than the Rust 1.63 this crate builds with.

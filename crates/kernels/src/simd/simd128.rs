@@ -74,4 +74,8 @@ impl F32x4 for Simd128 {
     fn select_lt(self, o: Self, a: Self, b: Self) -> Self {
         Simd128(v128_bitselect(a.0, b.0, f32x4_lt(self.0, o.0)))
     }
+    #[inline(always)]
+    fn select_nan(self, a: Self, b: Self) -> Self {
+        Simd128(v128_bitselect(a.0, b.0, f32x4_ne(self.0, self.0)))
+    }
 }
