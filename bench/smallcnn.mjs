@@ -1,4 +1,4 @@
-// The small CNN of bench/train.mjs and the CLI's default model (ts/cli/models.ts), for the suite:
+// The small CNN (zoo.smallCnn, the CLI's default model), for the suite:
 // conv3x3x32(same,relu)-maxpool2-conv3x3x64(same,relu)-maxpool2-dense128(relu)-dense10, softmax
 // cross-entropy, Adam 1e-3, batch 64. The same initial weights (plain arrays) go to every library.
 // Portable: no node: imports.
@@ -7,7 +7,7 @@ export const BATCH = 64;
 export const LEARNING_RATE = 1e-3;
 export const NETWORK = 'conv3x3x32(same,relu)-maxpool2-conv3x3x64(same,relu)-maxpool2-dense128(relu)-dense10, softmax cross-entropy';
 
-/** He-normal weights and zero biases (as bench/train.mjs: same seeds). */
+/** He-normal weights and zero biases, from fixed seeds. */
 export function initialWeights(ck) {
   const shapes = {
     conv1: [3, 3, 1, 32], bias1: [32], conv2: [3, 3, 32, 64], bias2: [64],
@@ -25,21 +25,12 @@ export function initialWeights(ck) {
 
 /** The CLI's small CNN as a convkit Sequential, holding `weights`. */
 export function convkitModel(ck, weights) {
-  const { layers } = ck;
-  const model = ck.sequential([
-    layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [28, 28, 1] }),
-    layers.maxPool2d({ poolSize: 2 }),
-    layers.conv2d({ filters: 64, kernelSize: 3, padding: 'same', activation: 'relu' }),
-    layers.maxPool2d({ poolSize: 2 }),
-    layers.flatten(),
-    layers.dense({ units: 128, activation: 'relu' }),
-    layers.dense({ units: 10 }),
-  ]);
+  const model = ck.zoo.smallCnn();
   model.weights.forEach((v, i) => ck.tidy(() => v.assign(ck.tensor(weights[i].values, weights[i].shape))));
   return model;
 }
 
-/** The network as autograd ops on Variables, stepped by convkit's Adam (bench/train.mjs's opsTrainer). */
+/** The network as autograd ops on Variables, stepped by convkit's Adam. */
 export function convkitOpsTrainer(ck, weights, batch) {
   const { ops } = ck;
   const vars = weights.map((w) => ck.variable(ck.tensor(w.values, w.shape), { name: w.name }));

@@ -2,26 +2,13 @@
 // page draws: batch logs, test accuracy and the confusion matrix, the first layer's filters, and
 // the activation maps of the chosen test image. fit() yields after every batch, so predict and
 // inspect requests are answered while training runs.
-import { data, init, layers, optimizers, sequential, setRandomSeed, tensor, tidy, viz } from '../dist/convkit.js';
+import { data, init, optimizers, setRandomSeed, tensor, tidy, viz, zoo } from '../dist/convkit.js';
 
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
 let model = null;
 let test = null; // { x, y, pixels, labels }
 let chosen = 0;
-
-/** The network `convkit train --model cnn` trains (ts/cli/models.ts). */
-function smallCnn() {
-  return sequential([
-    layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [SIDE, SIDE, 1] }),
-    layers.maxPool2d({ poolSize: 2 }),
-    layers.conv2d({ filters: 64, kernelSize: 3, padding: 'same', activation: 'relu' }),
-    layers.maxPool2d({ poolSize: 2 }),
-    layers.flatten(),
-    layers.dense({ units: 128, activation: 'relu' }),
-    layers.dense({ units: 10 }),
-  ], { name: 'small_cnn' });
-}
 
 function softmax(logits) {
   const max = Math.max(...logits);
@@ -71,7 +58,7 @@ async function train({ epochs, batches, batchSize, learningRate, evalEvery }) {
   setRandomSeed(1);
   const { train: trainSet, test: testSet } = await data.fashionMnistSample();
   test = { ...testSet, pixels: testSet.x.dataSync(), labels: Array.from(testSet.y.dataSync()) };
-  model = smallCnn();
+  model = zoo.smallCnn(); // the network `convkit train` trains
   model.compile({ optimizer: optimizers.adam({ learningRate }), loss: 'softmaxCrossEntropy', metrics: ['accuracy'] });
   postMessage({ type: 'ready', trainCount: trainSet.x.shape[0], testCount: test.labels.length, params: model.countParams() });
   postMaps();

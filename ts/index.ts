@@ -19,6 +19,7 @@ export * as io from './models/handlers.js';
 export { Model, model } from './models/model.js';
 export type { ModelConfig, CompileOptions, Logs } from './models/model.js';
 export { Sequential, sequential } from './models/sequential.js';
+export * as zoo from './models/zoo.js';
 export { loadModel } from './models/load.js';
 export type { FitOptions, EvaluateOptions, PredictOptions, History } from './models/loop.js';
 export type { ModelSummary, SummaryRow } from './models/summary.js';
