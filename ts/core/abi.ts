@@ -57,6 +57,12 @@ export const convNdCall = struct([
 
 export const convNdBwdCall = struct([...CONV_ND_PARAMS, ['x', 'u32'], ['filter', 'u32'], ['dy', 'u32'], ['out', 'u32']] as const);
 
+/** crates/kernels/src/conv/pad.rs PadParams then the source and destination; crates/wasm/src/conv.rs PadCall. */
+export const padCall = struct([
+  ['batch', 'u32'], ['h', 'u32'], ['w', 'u32'], ['c', 'u32'], ['top', 'u32'], ['bottom', 'u32'], ['left', 'u32'], ['right', 'u32'],
+  ['from', 'u32'], ['to', 'u32'],
+] as const);
+
 export const binaryCall = struct([
   ['rank', 'u32'], ['shape', ['u32', MAX_RANK]], ['aStrides', ['u32', MAX_RANK]], ['bStrides', ['u32', MAX_RANK]],
   ['a', 'u32'], ['aLen', 'u32'], ['b', 'u32'], ['bLen', 'u32'], ['out', 'u32'],

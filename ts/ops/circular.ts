@@ -85,17 +85,19 @@ export function circularConvFft(op: string, g: ConvGeometry, x: Tensor, filter: 
 // ---- the algorithm choice --------------------------------------------------------------------
 
 // Estimated forward times in nanoseconds, fitted by bench/circular.mjs to its direct and FFT timings
-// (four runs' rows pooled); bench/results/circular.json records them as `constants`, the run's own
-// refit as `fitted`, and checks 'auto' with them on every row. Direct: per multiply-add, per
-// (pixel, tap) visit (the wrapped index arithmetic, paid once for all channels) and per call. FFT:
-// per point·log2(points) of each real 2-D transform (x's c_in, the kernel's c_in·c_out and y's c_out
-// planes), per complex multiply-add of the spectral mix, and per call (op dispatch, scratch).
-export const DIRECT_NS_PER_MAC = 0.105;
-export const DIRECT_NS_PER_TAP = 34.1;
-export const DIRECT_NS_PER_CALL = 65600;
-export const FFT_NS_PER_POINT_LOG = 0.557;
-export const MIX_NS_PER_CMAC = 9.89;
-export const FFT_NS_PER_CALL = 58500;
+// (two runs' rows pooled); bench/results/circular.json records them as `constants`, the run's own
+// refit as `fitted`, and checks 'auto' with them on every row. Direct (conv.ts: the wrap-padded
+// input through the plain 'valid' convolution): per multiply-add, per (pixel, tap) visit (what does
+// not shrink with the channels: the GEMM tile's lanes idle when c_out is small, row pointers) and
+// per call (op dispatch, the padded copy's allocation). FFT: per point·log2(points) of each real
+// 2-D transform (x's c_in, the kernel's c_in·c_out and y's c_out planes), per complex multiply-add
+// of the spectral mix, and per call (op dispatch, scratch).
+export const DIRECT_NS_PER_MAC = 0.0895;
+export const DIRECT_NS_PER_TAP = 1.59;
+export const DIRECT_NS_PER_CALL = 30700;
+export const FFT_NS_PER_POINT_LOG = 0.0375;
+export const MIX_NS_PER_CMAC = 19.8;
+export const FFT_NS_PER_CALL = 25100;
 
 /** The features of the cost model, for a circular conv geometry (also what the benchmark fits). */
 export function circularConvWork(g: ConvGeometry): { macs: number; taps: number; transform: number; mix: number } {

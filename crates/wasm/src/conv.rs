@@ -5,6 +5,7 @@
 use crate::workspace::workspace;
 use crate::{optional, slice, slice_mut, status, OK};
 use convkit_kernels::conv::{conv_nd_bwd_filter, conv_nd_bwd_input, conv_nd_bwd_scratch, conv_nd_fwd, conv_nd_scratch, ConvNdParams};
+use convkit_kernels::conv::{pad_circular_nhwc_adjoint_f32, pad_circular_nhwc_f32, PadParams};
 use convkit_kernels::reference::conv_nd_reference;
 use convkit_kernels::simd::Fast;
 use convkit_kernels::Clamp;
@@ -84,4 +85,30 @@ pub unsafe fn conv_nd_bwd_filter_f32(call: *const ConvNdBwdCall) -> u32 {
     with_bwd_scratch(p, |floats, pointers| {
         conv_nd_bwd_filter::<Fast>(p, slice(call.x, p.input_len()), slice(call.dy, p.output_len()), slice_mut(call.out, p.filter_len()), floats, pointers)
     })
+}
+
+/// Circular padding: x (params' input) -> y (its padded output); the adjoint: dy (padded) -> dx.
+#[repr(C)]
+pub struct PadCall {
+    pub params: PadParams,
+    pub from: u32,
+    pub to: u32,
+}
+
+/// # Safety
+/// `call` points to a PadCall; `from` holds the input and `to` the padded output its params state.
+#[wasm_bindgen]
+pub unsafe fn pad_circular_f32(call: *const PadCall) -> u32 {
+    let (call, p) = (&*call, &(*call).params);
+    pad_circular_nhwc_f32(p, slice(call.from, p.input_len()), slice_mut(call.to, p.output_len()));
+    OK
+}
+
+/// # Safety
+/// `call` points to a PadCall; `from` holds the padded gradient and `to` the input-sized result.
+#[wasm_bindgen]
+pub unsafe fn pad_circular_adjoint_f32(call: *const PadCall) -> u32 {
+    let (call, p) = (&*call, &(*call).params);
+    pad_circular_nhwc_adjoint_f32(p, slice(call.from, p.output_len()), slice_mut(call.to, p.input_len()));
+    OK
 }

@@ -14,6 +14,9 @@ pub use local::*;
 mod conv_nd;
 pub use conv_nd::{conv_nd_bwd_filter_reference, conv_nd_bwd_input_reference, conv_nd_reference};
 
+mod pad;
+pub use pad::{pad_circular_adjoint_reference, pad_circular_reference};
+
 mod fft;
 pub use fft::{dft_reference, irdft_reference, rdft_reference, spectral_mix_bwd_filter_reference, spectral_mix_bwd_input_reference, spectral_mix_reference};
 
