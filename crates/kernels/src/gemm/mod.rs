@@ -217,6 +217,45 @@ pub unsafe fn igemm_4x8<V: F32x4>(
     }
 }
 
+/// One output row of `igemm_4x8` (the pointers of its taps at stride MR from `a`): the tail of
+/// a chunk whose rows are not a multiple of MR (49 pixels of a 7x7 layer: 12 tiles and 1 row,
+/// instead of 13 tiles of which the last computes 3 rows for nothing). Same sums as `igemm_4x8`.
+///
+/// # Safety
+/// As `igemm_4x8` for one row.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn igemm_1x8<V: F32x4>(nc: usize, kc: usize, ks: usize, a: *const *const f32, a_off: usize, bias: *const f32, w: *const f32, c: *mut f32, tile: Tile) {
+    let mut w = w;
+    let (mut c0, mut c1) = if tile.bias { (V::load(bias), V::load(bias.add(4))) } else { (V::splat(0.0), V::splat(0.0)) };
+    for t in 0..ks {
+        let mut a0 = (*a.add(t * MR)).add(a_off);
+        for _ in 0..kc {
+            let v0 = V::load_splat(a0);
+            c0 = c0.add(v0.mul(V::load(w)));
+            c1 = c1.add(v0.mul(V::load(w.add(4))));
+            w = w.add(NR);
+            a0 = a0.add(1);
+        }
+    }
+    let (lo, hi) = (V::splat(tile.clamp.min), V::splat(tile.clamp.max));
+    if tile.accumulate {
+        let [p0, p1] = load_row::<V>(c, nc);
+        c0 = c0.add(p0);
+        c1 = c1.add(p1);
+    }
+    let (v0, v1) = (c0.max(lo).min(hi), c1.max(lo).min(hi));
+    if nc == NR {
+        v0.store(c);
+        v1.store(c.add(4));
+    } else {
+        let lanes = [v0.to_array(), v1.to_array()];
+        for j in 0..nc {
+            *c.add(j) = lanes[j / 4][j % 4];
+        }
+    }
+}
+
 /// The first `nc` values of a C row as two vectors, zeros past nc.
 #[inline(always)]
 unsafe fn load_row<V: F32x4>(src: *const f32, nc: usize) -> [V; 2] {
@@ -374,7 +413,7 @@ unsafe fn igemm_kblock<V: F32x4>(
     tile: Tile,
     pack: Option<(&PackSource, usize, usize, bool)>,
 ) {
-    let blocks = (m + MR - 1) / MR;
+    let full_blocks = m / MR;
     for j in (0..n).step_by(NR) {
         let p = j / NR * panel_len;
         if let Some((src, r0, r1, bias)) = pack {
@@ -384,9 +423,14 @@ unsafe fn igemm_kblock<V: F32x4>(
                 pack_panels(src, j / NR, pair, r0, r1, bias, std::slice::from_raw_parts_mut(panels.add(p), pair * panel_len));
             }
         }
-        for block in 0..blocks {
+        for block in 0..full_blocks {
             let i = block * MR;
-            igemm_4x8::<V>(MR.min(m - i), NR.min(n - j), kc, ks, a.add(block * a_block_stride), a_off, panels.add(p), w.add(p), c.add(i * c_stride + j), c_stride, tile);
+            igemm_4x8::<V>(MR, NR.min(n - j), kc, ks, a.add(block * a_block_stride), a_off, panels.add(p), w.add(p), c.add(i * c_stride + j), c_stride, tile);
+        }
+        // A last block of 1-3 rows runs row by row instead of as a padded 4-row tile.
+        for r in full_blocks * MR..m {
+            let a = a.add(full_blocks * a_block_stride + r % MR);
+            igemm_1x8::<V>(NR.min(n - j), kc, ks, a, a_off, panels.add(p), w.add(p), c.add(r * c_stride + j), tile);
         }
     }
 }
