@@ -133,26 +133,3 @@ export function formatTable(header, lines) {
   const format = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [format(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(format)].join('\n');
 }
-
-/** Starts tfjs's wasm backend and measures the SIMD peak, printing both; `init` is convkit's. */
-export async function startPeersAndPeak(init, wasmUrl) {
-  await init();
-  const tfjs = await startTfjsWasm();
-  console.log(`node ${process.version} (V8 ${process.versions.v8}), tfjs-backend-wasm ${tfjs.version}`);
-  console.log(`tfjs wasm binary: ${tfjs.wasm} (simd ${tfjs.simd}, multithread ${tfjs.multithread}, XNNPACK threads ${tfjs.threads})`);
-  const peak = await measurePeak(wasmUrl);
-  console.log(`SIMD128 peak: ${peak.gflops.toFixed(2)} GFLOP/s (peak_probe, ${peak.iterations} iterations, ${peak.ms.toFixed(1)} ms, median of ${peak.runs})`);
-  return { tfjs, peak };
-}
-
-/**
- * The rows to run: those whose name contains the filter (argv[2] or BENCH_FILTER, case-insensitive),
- * else all. `filtered` says a subset was asked for (the scripts then write no results file).
- */
-export function selectShapes(all) {
-  const filter = (process.argv[2] ?? process.env.BENCH_FILTER ?? '').toLowerCase();
-  if (!filter) return { shapes: all, filtered: false };
-  const shapes = all.filter((s) => s.name.toLowerCase().includes(filter));
-  if (shapes.length === 0) throw new Error(`no shape matches ${JSON.stringify(filter)}`);
-  return { shapes, filtered: true };
-}

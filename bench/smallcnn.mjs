@@ -85,7 +85,7 @@ export function tfjsPredictor(tf, weights, xValues) {
   return { predict, dispose: () => tf.dispose([...ws, x]) };
 }
 
-/** One Adam step in tfjs (bench/train.mjs's tfjsStep). */
+/** One Adam step in tfjs. */
 export function tfjsTrainer(tf, weights, xValues, labels) {
   const vars = tfjsWeights(tf, weights, true);
   const [c1, b1, c2, b2, d1, b3, d2, b4] = vars;

@@ -395,7 +395,7 @@ async function trainingSection(ctx, weights, batch) {
     const model = cnn.convkitModelTrainer(ck, weights, batch);
     firstLoss['convkit-model'] = model.step();
     for (let i = 1; i < set.train.warmup; i++) model.step();
-    // Alternating rounds, as bench/train.mjs.
+    // Alternating rounds, so background load falls on both alike.
     const times = { ops: [], model: [] };
     const rounds = 3;
     for (let r = 0; r < rounds; r++) {

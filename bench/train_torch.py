@@ -1,4 +1,4 @@
-"""PyTorch peer of bench/train.mjs: one training step of the README's small CNN
+"""PyTorch peer of the suite's training section (bench/suite.mjs): one training step of the README's small CNN
 (conv3x3x32-pool-conv3x3x64-pool-dense128-dense10, 'same' padding, relu), batch 64, Adam,
 softmax cross-entropy, one thread. Prints one JSON line: per-step times after warm-up.
     /usr/bin/python3 bench/train_torch.py [--steps N] [--warmup N] [--batch B]
