@@ -78,7 +78,7 @@ function benchSize(raw, n) {
     'fft.js MFLOP/s': mflops(fftjsMs),
     'kernel / fft.js': fftjsMs / kernelMs,
     'ops.fft / fft.js': fftjsMs / apiMs,
-    'max |diff|': diff,
+    'max abs diff': diff,
   };
 }
 
@@ -92,7 +92,7 @@ function print(rows) {
   console.log(`node ${process.version} (V8 ${process.versions.v8})`);
   console.log(`\ncomplex FFT, one transform (outer 1, inner 1), median of ${METHOD.samples} alternating samples of >= ${METHOD.minSampleMs} ms after warm-up; MFLOP/s = 5 n log2 n / time\n`);
   const header = Object.keys(rows[0]);
-  console.log(formatTable(header, rows.map((r) => header.map((k) => (k === 'n' ? String(r[k]) : k === 'max |diff|' ? r[k].toExponential(1) : r[k].toFixed(k.endsWith('fft.js') ? 2 : 0))))));
+  console.log(formatTable(header, rows.map((r) => header.map((k) => (k === 'n' ? String(r[k]) : k === 'max abs diff' ? r[k].toExponential(1) : r[k].toFixed(k.endsWith('fft.js') ? 2 : 0))))));
   const below = rows.filter((r) => r['kernel / fft.js'] < TARGET_RATIO).map((r) => r.n);
   console.log(`\ntarget: kernel >= ${TARGET_RATIO}x fft.js throughput on every row: ${below.length ? `missed at n = ${below.join(', ')}` : 'met'}`);
 }

@@ -79,6 +79,13 @@ export function sectionMarkdown(section) {
   return parts.join('\n\n');
 }
 
+/** Integers as they are, large values without decimals, small ones in scientific notation, the rest to 3 digits. */
+function formatNumber(v) {
+  if (Number.isInteger(v) || Math.abs(v) >= 100) return v.toFixed(0);
+  if (v !== 0 && Math.abs(v) < 1e-3) return v.toExponential(1);
+  return v.toPrecision(3);
+}
+
 /** Rows of another bench script (bench/fft.mjs, bench/circular.mjs): their fields, objects flattened one level. */
 function customMarkdown(section) {
   if (!section.rows.length) return '*no rows*';
@@ -94,7 +101,7 @@ function customMarkdown(section) {
     return out;
   });
   const keys = [...new Set(flat.flatMap((r) => Object.keys(r)))];
-  const format = (v) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : v === undefined ? '' : String(v));
+  const format = (v) => (typeof v === 'number' ? formatNumber(v) : v === undefined ? '' : String(v));
   const parts = [mdTable(keys, flat.map((r) => keys.map((k) => format(r[k]))))];
   if (section.summary) parts.push(Object.entries(section.summary).map(([k, v]) => `- ${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join('\n'));
   return parts.join('\n\n');
