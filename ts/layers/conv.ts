@@ -2,6 +2,7 @@
 // and activation (relu fused into the kernel's epilogue). Shapes from conv2dGeometry.
 import { conv2d, conv2dGeometry } from '../ops/conv.js';
 import type { Conv2dGeometry, Padding2D } from '../ops/conv.js';
+import type { ConvAlgorithm } from '../ops/circular.js';
 import { positivePair } from '../ops/validate.js';
 import { ShapeError, expectation, formatShape } from '../core/errors.js';
 import { tidy } from '../core/tensor.js';
@@ -14,7 +15,7 @@ import type { ReceptiveField } from './field.js';
 import { checkInitializer } from './initializers.js';
 import type { InitializerName } from './initializers.js';
 import { Layer, checkChannels, checkSampleRank, positiveInteger } from './layer.js';
-import type { LayerOptions } from './layer.js';
+import type { LayerConfig, LayerOptions } from './layer.js';
 
 export interface Conv2dLayerOptions extends LayerOptions {
   filters: number;
@@ -35,10 +36,12 @@ export interface Conv2dLayerOptions extends LayerOptions {
   kernelInitializer?: InitializerName;
   /** Default 'zeros'. */
   biasInitializer?: InitializerName;
+  /** With padding 'circular': 'direct' (default), 'fft' or 'auto' (ops.conv2d's option). */
+  algorithm?: ConvAlgorithm;
 }
 
 export class Conv2D extends Layer {
-  readonly className = 'Conv2D';
+  readonly className: string = 'Conv2D';
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
@@ -49,12 +52,12 @@ export class Conv2D extends Layer {
   readonly groups: number;
   readonly kernelInitializer: InitializerName;
   readonly biasInitializer: InitializerName;
+  readonly algorithm: ConvAlgorithm;
   kernel: Variable | undefined;
   bias: Variable | undefined;
 
-  constructor(options: Conv2dLayerOptions) {
-    super(options, 'conv2d');
-    const op = 'layers.conv2d';
+  constructor(options: Conv2dLayerOptions, defaultName = 'conv2d', op = 'layers.conv2d') {
+    super(options, defaultName);
     this.filters = positiveInteger(op, 'filters', options.filters);
     this.kernelSize = positivePair(op, 'kernelSize', options.kernelSize, NaN);
     this.strides = positivePair(op, 'strides', options.strides, 1);
@@ -65,6 +68,7 @@ export class Conv2D extends Layer {
     this.groups = positiveInteger(op, 'groups', options.groups ?? 1);
     this.kernelInitializer = checkInitializer(op, 'kernelInitializer', options.kernelInitializer ?? 'glorotUniform');
     this.biasInitializer = checkInitializer(op, 'biasInitializer', options.biasInitializer ?? 'zeros');
+    this.algorithm = options.algorithm ?? 'direct';
   }
 
   private geometry(input: Shape): Conv2dGeometry {
@@ -89,7 +93,9 @@ export class Conv2D extends Layer {
 
   call([x]: readonly Tensor[]): Tensor {
     return tidy(() => {
-      const options = { strides: this.strides, padding: this.padding, dilations: this.dilationRate, groups: this.groups, bias: this.bias, activation: fusedPart(this.activation) };
+      const options = {
+        strides: this.strides, padding: this.padding, dilations: this.dilationRate, groups: this.groups, algorithm: this.algorithm, bias: this.bias, activation: fusedPart(this.activation),
+      };
       return afterFused(this.activation, conv2d(x!, this.kernel!, options));
     });
   }
@@ -98,10 +104,11 @@ export class Conv2D extends Layer {
     return throughWindow(f ?? null, this.kernelSize, this.strides, this.dilationRate, [out[0]!, out[1]!]);
   }
 
-  protected options() {
+  protected options(): LayerConfig {
     return {
       filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate,
       activation: this.activation, useBias: this.useBias, groups: this.groups, kernelInitializer: this.kernelInitializer, biasInitializer: this.biasInitializer,
+      algorithm: this.algorithm,
     };
   }
 }
