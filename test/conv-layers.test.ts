@@ -250,6 +250,16 @@ function videoModel(): Model {
   ]);
 }
 
+/** Circular convolutions computed by FFT, trainable. */
+function fftModel(): Model {
+  return ck.sequential([
+    layers.fftConv2d({ filters: 4, kernelSize: 5, activation: 'relu', inputShape: [8, 8, 2] }),
+    layers.fftConv2d({ filters: 2, kernelSize: 3 }),
+    layers.globalAvgPool2d(),
+    layers.dense({ units: 1 }),
+  ]);
+}
+
 /** Targets a model can fit: the mean of the input (an average over every position and channel). */
 function regression(sample: number[], n: number, seed: number): { x: Tensor; y: Tensor } {
   const x = ck.randomNormal([n, ...sample], { seed });
@@ -265,6 +275,7 @@ describe('models using them', () => {
     ['locally connected 2-D', local2dModel, [6, 6, 1]],
     ['encoder-decoder: grouped circular conv2d + conv2dTranspose', upsamplingModel, [6, 6, 2]],
     ['video: conv3d causal in time + 3-D pools', videoModel, [3, 6, 6, 1]],
+    ['circular convolutions by FFT: fftConv2d x2', fftModel, [8, 8, 2]],
   ];
   for (const [label, make, sample] of cases) {
     it(`${label} trains (loss falls) and leaks nothing`, async () => {
