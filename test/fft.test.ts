@@ -16,7 +16,6 @@ await ck.init();
 checkNoLeaks();
 
 type Tensor = InstanceType<typeof ck.Tensor>;
-type Model = Awaited<ReturnType<typeof ck.loadModel>>;
 
 interface FixtureTensor {
   shape: number[];
