@@ -2,25 +2,19 @@
 // codes, progress and test accuracy on stdout, valid PNGs (curves, filters, activations), a saved model that loads
 // back and scores what the CLI printed. Bad flags exit 2 naming the flag.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as ck from '../dist/convkit.js';
 import { checkNoLeaks } from './leak-check.js';
+import { scratchDir } from './scratch-dir.js';
 
 const BIN = fileURLToPath(new URL('../bin/convkit.mjs', import.meta.url));
 
 await ck.init();
 checkNoLeaks();
-let scratch: string;
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'convkit-cli-'));
-});
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
-});
+const scratch = scratchDir('cli');
 
 /** Width and height from a PNG's IHDR, after checking the signature. */
 function pngSize(png: Buffer): [number, number] {
@@ -31,7 +25,7 @@ function pngSize(png: Buffer): [number, number] {
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: scratch });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: scratch() });
     let [stdout, stderr] = ['', ''];
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
@@ -42,7 +36,7 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
 
 describe('convkit train', () => {
   it('trains 1 epoch on 256 samples, prints test accuracy, writes curves.png, filters.png, activations.png and a model that loads back', async () => {
-    const out = join(scratch, 'run');
+    const out = join(scratch(), 'run');
     const { code, stdout, stderr } = await run(['train', '--epochs', '1', '--limit', '256', '--batch-size', '32', '--out', out, '--seed', '7']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -72,12 +66,12 @@ describe('convkit train', () => {
   });
 
   it('the same seed gives the same run', async () => {
-    const args = (dir: string) => ['train', '--epochs', '1', '--limit', '128', '--model', 'lenet', '--out', join(scratch, dir), '--seed', '3'];
+    const args = (dir: string) => ['train', '--epochs', '1', '--limit', '128', '--model', 'lenet', '--out', join(scratch(), dir), '--seed', '3'];
     const [a, b] = [await run(args('a')), await run(args('b'))];
     const result = (s: string) => s.split('\n').filter((l) => l.startsWith('Test accuracy'));
     expect(a.code).toBe(0);
     expect(result(a.stdout)).toEqual(result(b.stdout));
-    expect(await readFile(join(scratch, 'a', 'model', 'weights.bin'))).toEqual(await readFile(join(scratch, 'b', 'model', 'weights.bin')));
+    expect(await readFile(join(scratch(), 'a', 'model', 'weights.bin'))).toEqual(await readFile(join(scratch(), 'b', 'model', 'weights.bin')));
   });
 
   it.each([
@@ -102,7 +96,7 @@ describe('convkit train', () => {
   });
 
   it('a missing --data directory fails with the path, exit code 1', async () => {
-    const { code, stderr } = await run(['train', '--data', join(scratch, 'no-such-dir')]);
+    const { code, stderr } = await run(['train', '--data', join(scratch(), 'no-such-dir')]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/^convkit train: ENOENT: no such file or directory, open '.*no-such-dir\/train-images-idx3-ubyte.gz'\n$/);
   });

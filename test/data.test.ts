@@ -3,14 +3,14 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm, writeFile, copyFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as ck from '../dist/convkit.js';
 import { checkNoLeaks } from './leak-check.js';
+import { scratchDir } from './scratch-dir.js';
 
 const { data } = ck;
 const DEBIAN_DIR = '/usr/share/datasets/fashion-mnist';
@@ -18,13 +18,7 @@ const hasDebianDataset = existsSync(join(DEBIAN_DIR, 'train-images-idx3-ubyte.gz
 
 await ck.init();
 checkNoLeaks();
-let scratch: string;
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'convkit-data-'));
-});
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
-});
+const scratch = scratchDir('data');
 
 const SAMPLES: ck.data.IdxArray[] = [
   { dtype: 'uint8', shape: [2, 3], data: Uint8Array.of(0, 1, 127, 128, 254, 255) },
@@ -51,7 +45,7 @@ describe('IDX round trip', () => {
     it(`${sample.dtype} ${JSON.stringify(sample.shape)}: raw and gzipped, from bytes, Buffer, ArrayBuffer, path, file URL and its string`, async () => {
       const raw = data.encodeIdx(sample);
       const gz = gzipSync(raw);
-      const path = join(scratch, `${sample.dtype}-${sample.shape.length}.idx.gz`);
+      const path = join(scratch(), `${sample.dtype}-${sample.shape.length}.idx.gz`);
       await writeFile(path, gz);
       const decoded = [
         data.parseIdx(raw),
@@ -140,7 +134,7 @@ describe('IDX rejections', () => {
   });
 
   it('a missing file rejects with the path', async () => {
-    await expect(data.readIdx(join(scratch, 'absent.idx'))).rejects.toThrow(/absent\.idx/);
+    await expect(data.readIdx(join(scratch(), 'absent.idx'))).rejects.toThrow(/absent\.idx/);
   });
 
   it('encodeIdx rejects a shape that does not hold the data, and unknown dtypes', () => {
@@ -193,7 +187,7 @@ describe('fashionMnist', () => {
   });
 
   it('reads raw (not gzipped) files from a directory, and matches the gzipped ones', async () => {
-    const dir = join(scratch, 'raw');
+    const dir = join(scratch(), 'raw');
     const bundled = data.bundledFashionMnistUrl();
     await rm(dir, { recursive: true, force: true });
     await import('node:fs/promises').then((fs) => fs.mkdir(dir));
@@ -209,7 +203,7 @@ describe('fashionMnist', () => {
   });
 
   it('rejects mismatched label counts and out-of-range labels, leaking nothing', async () => {
-    const dir = join(scratch, 'bad');
+    const dir = join(scratch(), 'bad');
     await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
     const bundled = data.bundledFashionMnistUrl();
     for (const name of ['train-images-idx3-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
@@ -221,7 +215,7 @@ describe('fashionMnist', () => {
     await writeFile(join(dir, 'train-labels-idx1-ubyte'), data.encodeIdx({ dtype: 'uint8', shape: [6000], data: new Uint8Array(6000).fill(10, 3) }));
     await expect(data.fashionMnist({ dir })).rejects.toThrow(ck.DataFormatError);
     await expect(data.fashionMnist({ dir })).rejects.toThrow(/expected class ids 0-9, received 10 at index 3/);
-    await expect(data.fashionMnist({ dir: join(scratch, 'nowhere') })).rejects.toThrow(/nowhere/);
+    await expect(data.fashionMnist({ dir: join(scratch(), 'nowhere') })).rejects.toThrow(/nowhere/);
     expect(ck.memory()).toEqual({ ...before, wasmBytes: ck.memory().wasmBytes });
   });
 

@@ -3,30 +3,24 @@
 // the repo's node_modules), built by Vite with no config file, served, and run in Chromium.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as ck from '../dist/convkit.js';
 import { CHROMIUM_PATH, launchChromium } from './browser/launch.js';
 import { startServer } from './browser/server.js';
 import { checkNoLeaks } from './leak-check.js';
+import { scratchDir } from './scratch-dir.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);
 
 await ck.init();
 checkNoLeaks();
-let scratch: string;
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'convkit-vite-'));
-});
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
-});
+const scratch = scratchDir('vite');
 
 /** What main.js computes, computed here in Node. */
 async function expected(): Promise<{ conv: number[]; labels: number[] }> {
@@ -42,14 +36,14 @@ async function expected(): Promise<{ conv: number[]; labels: number[] }> {
 
 describe.skipIf(!existsSync(CHROMIUM_PATH))(`convkit in a Vite app${existsSync(CHROMIUM_PATH) ? '' : `: SKIPPED, ${CHROMIUM_PATH} not found`}`, () => {
   it('npm pack, install the tarball, vite build with no config: the wasm and the data ship and run in Chromium', async () => {
-    const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', scratch], { cwd: repoRoot });
-    const tarball = join(scratch, stdout.trim().split('\n').pop()!);
-    const app = join(scratch, 'app');
+    const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', scratch()], { cwd: repoRoot });
+    const tarball = join(scratch(), stdout.trim().split('\n').pop()!);
+    const app = join(scratch(), 'app');
     await cp(join(repoRoot, 'test/vite-app'), app, { recursive: true });
     await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'convkit-vite-app', private: true, type: 'module' }));
     await run('npm', ['install', '--offline', '--no-save', '--no-audit', '--no-fund', tarball], { cwd: app });
 
-    const outDir = join(scratch, 'out');
+    const outDir = join(scratch(), 'out');
     await build({ root: app, configFile: false, logLevel: 'silent', build: { outDir } });
     const assets = await readdir(join(outDir, 'assets'));
     expect(assets.some((f) => /^convkit-.*\.wasm$/.test(f)), assets.join(', ')).toBe(true);
