@@ -113,12 +113,12 @@ export function circularConvWork(g: ConvGeometry): { macs: number; taps: number;
   };
 }
 
-export function directCost(g: ConvGeometry): number {
+function directCost(g: ConvGeometry): number {
   const work = circularConvWork(g);
   return DIRECT_NS_PER_MAC * work.macs + DIRECT_NS_PER_TAP * work.taps + DIRECT_NS_PER_CALL;
 }
 
-export function fftCost(g: ConvGeometry): number {
+function fftCost(g: ConvGeometry): number {
   const work = circularConvWork(g);
   return FFT_NS_PER_POINT_LOG * work.transform + MIX_NS_PER_CMAC * work.mix + FFT_NS_PER_CALL;
 }
