@@ -206,3 +206,50 @@ describe('the lecture: a causal convolution does not see the future', () => {
     });
   });
 });
+
+describe('a filter is packed once and reused while it and the bias are unchanged', () => {
+  const copy = (v: Tensor) => ck.tensor(v.dataSync(), v.shape);
+  /** conv2d with this filter and bias, against the same with fresh copies of both (packed anew). */
+  const expectFresh = (x: Tensor, filter: Tensor, bias?: Tensor, groups = 1) =>
+    ck.tidy(() => {
+      const options = (b?: Tensor) => ({ padding: 'same' as const, groups, ...(b ? { bias: b } : {}) });
+      const expected = ck.ops.conv2d(x, copy(filter), options(bias && copy(bias))).dataSync();
+      expect(ck.ops.conv2d(x, filter, options(bias)).dataSync()).toEqual(expected);
+    });
+
+  it('sees Variable.assign, optimizer updates and a new bias', () => {
+    const x = ck.randomNormal([2, 6, 6, 3], { seed: 1 });
+    const filter = ck.tidy(() => ck.variable(ck.randomNormal([3, 3, 3, 5], { seed: 2 })));
+    const bias = ck.tidy(() => ck.variable(ck.randomNormal([5], { seed: 3 })));
+    const otherBias = ck.randomNormal([5], { seed: 4 });
+    const sgd = ck.optimizers.sgd({ learningRate: 0.5 });
+    try {
+      expectFresh(x, filter, bias);
+      expectFresh(x, filter, bias);
+      ck.tidy(() => filter.assign(ck.randomNormal([3, 3, 3, 5], { seed: 5 })));
+      expectFresh(x, filter, bias);
+      ck.tidy(() => sgd.applyGradients([filter], [ck.ones(filter.shape)]));
+      expectFresh(x, filter, bias);
+      ck.tidy(() => bias.assign(ck.randomNormal([5], { seed: 6 })));
+      expectFresh(x, filter, bias);
+      expectFresh(x, filter, otherBias);
+      expectFresh(x, filter);
+      expectFresh(x, filter, bias);
+    } finally {
+      [x, filter, bias, otherBias].forEach((t) => t.dispose());
+      sgd.dispose();
+    }
+  });
+
+  it('keeps one packed copy per filter, for the groups it was last used with, freed with the filter', () => {
+    const before = ck.memory().packedBytes;
+    const filter = ck.randomNormal([3, 3, 2, 4], { seed: 7 });
+    ck.tidy(() => {
+      const [x2, x4] = [ck.randomNormal([1, 5, 5, 2], { seed: 8 }), ck.randomNormal([1, 5, 5, 4], { seed: 9 })];
+      for (const x of [x2, x4, x2, x4]) expectFresh(x, filter, undefined, x.shape[3]! / 2);
+    });
+    expect(ck.memory().packedBytes).toBeGreaterThan(before);
+    filter.dispose();
+    expect(ck.memory().packedBytes).toBe(before);
+  });
+});

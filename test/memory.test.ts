@@ -34,16 +34,28 @@ describe('out of memory', () => {
     }
     expect(allocationError).toBeInstanceOf(ck.OutOfMemoryError);
     expect((allocationError as Error).message).toMatch(/^tensor: could not allocate 100000000 bytes/);
-    fillers.pop()!.dispose();
+    // Then 1 MB pieces fill what is left, so that freeing one 100 MB filler leaves ~100 MB free in all.
+    try {
+      for (;;) fillers.push(new ck.Tensor([250_000], 'float32'));
+    } catch {
+      // full
+    }
+    fillers.shift()!.dispose();
 
     const x = ck.ones([1, 1, 1, 5000]);
     const tensorsBefore = ck.memory().numTensors;
-    // Packing the 200 MB filter needs 200 MB of scratch; only ~100 MB is free.
+    // The 200 MB filter's packed copy (kept with the filter) needs 200 MB; only ~100 MB is free.
     expect(() => ck.ops.conv2d(x, filter)).toThrow(ck.OutOfMemoryError);
-    expect(() => ck.ops.conv2d(x, filter)).toThrow(/^conv2d: the kernel's scratch space could not grow/);
+    expect(() => ck.ops.conv2d(x, filter)).toThrow(/^conv2d: could not allocate 200040000 bytes/);
     expect(ck.memory().numTensors).toBe(tensorsBefore);
+    // A 'same' convolution of an 80 MB image pads a copy of it in the kernel's scratch space: ~20 MB is left.
+    const image = ck.zeros([1, 2000, 1000, 10]);
+    const small = ck.ones([3, 3, 10, 1]);
+    expect(() => ck.ops.conv2d(image, small, { padding: 'same' })).toThrow(ck.OutOfMemoryError);
+    expect(() => ck.ops.conv2d(image, small, { padding: 'same' })).toThrow(/^conv2d: the kernel's scratch space could not grow/);
+    expect(ck.memory().numTensors).toBe(tensorsBefore + 2);
 
-    for (const t of [filter, x, ...fillers]) t.dispose();
+    for (const t of [filter, x, image, small, ...fillers]) t.dispose();
     expect(ck.tidy(() => Array.from(ck.ops.relu(ck.tensor([-3, 3])).dataSync()))).toEqual([0, 3]);
   });
 });

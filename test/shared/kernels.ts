@@ -35,11 +35,12 @@ class Arena {
     this.blocks.push([ptr, values.length * 4 || 4]);
     return ptr;
   }
-  words(values: number[], floatsFrom: number): number {
+  /** A call struct: words floatsFrom .. floatsTo are f32, the rest u32. */
+  words(values: number[], floatsFrom: number, floatsTo = values.length): number {
     const ptr = this.k.alloc(values.length * 4);
     const u32 = new Uint32Array(this.k.memory.buffer, ptr, values.length);
     const f32 = new Float32Array(this.k.memory.buffer, ptr, values.length);
-    values.forEach((v, i) => (i >= floatsFrom ? (f32[i] = v) : (u32[i] = v)));
+    values.forEach((v, i) => (i >= floatsFrom && i < floatsTo ? (f32[i] = v) : (u32[i] = v)));
     this.blocks.push([ptr, values.length * 4]);
     return ptr;
   }
@@ -148,9 +149,14 @@ export function convNdSweep(k: RawKernels, seed: number, cases: number): void {
       const filter = arena.floats(values(spatial(pick('k')) * (cin / groups) * cout));
       const bias = c % 2 ? arena.floats(values(cout)) : 0;
       const params = [batch, cin, cout, groups, circular, ...pick('size'), ...pick('out'), ...pick('k'), ...pick('s'), ...pick('d'), ...pick('before')];
-      const call = (out: number) => arena.words([...params, x, filter, bias, out, c % 3 ? -Infinity : 0, Infinity], params.length + 4);
+      const packed = arena.floats(new Float32Array(k.conv_nd_packed_len_f32(spatial(pick('k')), cin, cout, groups)).fill(NaN));
+      const clamp = [c % 3 ? -Infinity : 0, Infinity];
+      const call = (out: number, packedReady: number) => arena.words([...params, x, filter, bias, out, ...clamp, packed, packedReady], params.length + 4, params.length + 6);
       const label = `conv_nd x=(${batch},${pick('size')},${cin}) kernel=(${pick('k')}) groups=${groups} circular=${circular} strides=(${pick('s')}) dilations=(${pick('d')}) pad=(${pick('before')})`;
-      compareKernels(arena, label, batch * spatial(pick('out')) * cout, (out) => k.conv_nd_f32(call(out)), (out) => k.conv_nd_f32_reference(call(out)));
+      // The first call packs the filter; the second reads what it packed.
+      for (const ready of [0, 1]) {
+        compareKernels(arena, `${label} packedReady=${ready}`, batch * spatial(pick('out')) * cout, (out) => k.conv_nd_f32(call(out, ready)), (out) => k.conv_nd_f32_reference(call(out, ready)));
+      }
     }
   } finally {
     arena.freeAll();

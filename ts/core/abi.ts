@@ -53,6 +53,7 @@ const CONV_ND_PARAMS = [
 export const convNdCall = struct([
   ...CONV_ND_PARAMS,
   ['x', 'u32'], ['filter', 'u32'], ['bias', 'u32'], ['y', 'u32'], ['clampMin', 'f32'], ['clampMax', 'f32'],
+  ['packed', 'u32'], ['packedReady', 'u32'],
 ] as const);
 
 export const convNdBwdCall = struct([...CONV_ND_PARAMS, ['x', 'u32'], ['filter', 'u32'], ['dy', 'u32'], ['out', 'u32']] as const);

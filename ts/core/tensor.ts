@@ -13,9 +13,26 @@ const BYTES_PER_ELEMENT = 4;
 interface Storage {
   ptr: number;
   bytes: number;
+  /** A packed copy of the values that an op keeps for reuse (a convolution's filter), freed with them. */
+  packed: PackedCopy | null;
 }
 
-const live = { tensors: 0, bytes: 0 };
+interface PackedCopy {
+  ptr: number;
+  bytes: number;
+  /** What the buffer holds (the tensor's write count and the op's key), or null while it is being filled. */
+  key: string | null;
+}
+
+/** A tensor's packed-copy buffer for one call: `ready` when it already holds the form asked for; else fill it, then commit(). */
+export interface PackedSlot {
+  ptr: number;
+  ready: boolean;
+  commit(): void;
+}
+
+const live = { tensors: 0, bytes: 0, packedBytes: 0 };
+let nextSerial = 0;
 const scopes: Set<Tensor>[] = [];
 /** Tensors a gradient computation still needs: tidy() hands them to the enclosing scope. */
 const pinned = new Set<Tensor>();
@@ -32,6 +49,14 @@ function release(storage: Storage): void {
   getHeap('dispose').free(storage.ptr, storage.bytes);
   live.tensors -= 1;
   live.bytes -= storage.bytes;
+  releasePacked(storage);
+}
+
+function releasePacked(storage: Storage): void {
+  if (!storage.packed) return;
+  getHeap('dispose').free(storage.packed.ptr, storage.packed.bytes);
+  live.packedBytes -= storage.packed.bytes;
+  storage.packed = null;
 }
 
 const collected = new FinalizationRegistry<Storage>(release);
@@ -45,6 +70,10 @@ export class Tensor {
   readonly dtype: DType;
   readonly size: number;
   private storage: Storage | null;
+  /** Unique per tensor, never reused: with `writes`, it names these exact values in cache keys. */
+  private readonly serial = nextSerial++;
+  /** In-place writes so far (Variable.assign, optimizer updates): a packed copy made before one is stale. */
+  private writes = 0;
 
   /** Allocates uninitialised storage; ops fill it. Use tensor(), zeros() ... to make tensors. */
   constructor(shape: Shape, dtype: DType, op = 'tensor') {
@@ -53,7 +82,7 @@ export class Tensor {
     this.dtype = dtype;
     this.size = sizeOf(shape);
     const bytes = this.size * BYTES_PER_ELEMENT;
-    this.storage = { ptr: getHeap(op).alloc(bytes, op), bytes };
+    this.storage = { ptr: getHeap(op).alloc(bytes, op), bytes, packed: null };
     live.tensors += 1;
     live.bytes += bytes;
     collected.register(this, this.storage, this);
@@ -72,6 +101,37 @@ export class Tensor {
   pointer(op: string, argument: string): number {
     if (!this.storage) throw new DisposedError(op, `argument '${argument}' is a disposed tensor of shape ${formatShape(this.shape)}`);
     return this.storage.ptr;
+  }
+
+  /** The byte offset for a kernel that overwrites the values in place: counts a write, so packed copies go stale. */
+  writePointer(op: string, argument: string): number {
+    const ptr = this.pointer(op, argument);
+    this.writes += 1;
+    return ptr;
+  }
+
+  /** Names these values as they are now (for another tensor's packed-copy key). */
+  valuesKey(): string {
+    return `${this.serial}.${this.writes}`;
+  }
+
+  /**
+   * The buffer of `bytes` kept with this tensor for a packed form of its values. `key` names everything
+   * else the form depends on; the slot is ready when the buffer holds that form of the current values.
+   */
+  packedSlot(op: string, key: string, bytes: number): PackedSlot {
+    const storage = this.storage;
+    if (!storage) throw new DisposedError(op, `a disposed tensor of shape ${formatShape(this.shape)} has no packed copy`);
+    if (storage.packed?.bytes !== bytes) {
+      releasePacked(storage);
+      storage.packed = { ptr: getHeap(op).alloc(bytes, op), bytes, key: null };
+      live.packedBytes += bytes;
+    }
+    const packed = storage.packed!;
+    const full = `${this.writes}|${key}`;
+    const ready = packed.key === full;
+    if (!ready) packed.key = null;
+    return { ptr: packed.ptr, ready, commit: () => void (packed.key = full) };
   }
 
   /** A copy of the values. */
@@ -211,12 +271,14 @@ export interface MemoryInfo {
   numTensors: number;
   /** Bytes held by those tensors. */
   numBytes: number;
+  /** Bytes of the packed filter copies that convolutions keep with their filters for reuse (freed with them). */
+  packedBytes: number;
   /** Size of the wasm linear memory (it grows, it never shrinks). */
   wasmBytes: number;
 }
 
 export function memory(): MemoryInfo {
-  return { numTensors: live.tensors, numBytes: live.bytes, wasmBytes: getHeap('memory').memoryBytes };
+  return { numTensors: live.tensors, numBytes: live.bytes, packedBytes: live.packedBytes, wasmBytes: getHeap('memory').memoryBytes };
 }
 
 function collectTensors(value: unknown, into: Set<Tensor>): void {

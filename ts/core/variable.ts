@@ -24,7 +24,7 @@ export class Variable extends Tensor {
     if (value.dtype !== this.dtype || value.shape.length !== this.shape.length || value.shape.some((d, i) => d !== this.shape[i])) {
       throw new ShapeError(op, expectation('value', `${this.dtype} ${formatShape(this.shape)}`, `${value.dtype} ${formatShape(value.shape)}`));
     }
-    getHeap(op).copy(value.pointer(op, 'value'), this.pointer(op, 'this'), this.size * 4);
+    getHeap(op).copy(value.pointer(op, 'value'), this.writePointer(op, 'this'), this.size * 4);
   }
 }
 

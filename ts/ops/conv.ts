@@ -280,8 +280,12 @@ function circularByPadding(op: string, g: ConvGeometry, x: Tensor, filter: Tenso
 
 function convRun(op: string, g: ConvGeometry, x: Tensor, filter: Tensor, bias: Tensor | undefined, clamp: { clampMin: number; clampMax: number }): Tensor {
   const y = new Tensor(outputShape(g), 'float32', op);
-  launch(op, y, (heap) =>
-    heap.kernels.conv_nd_f32(
+  launch(op, y, (heap) => {
+    // The filter is packed into a buffer kept with it and reused while it and the bias are unchanged.
+    const taps = g.kernel[0] * g.kernel[1] * g.kernel[2];
+    const bytes = 4 * heap.kernels.conv_nd_packed_len_f32(taps, g.inC, g.outC, g.groups);
+    const packed = filter.packedSlot(op, `conv groups ${g.groups} bias ${bias ? bias.valuesKey() : 'none'}`, bytes);
+    const status = heap.kernels.conv_nd_f32(
       convNdCall(heap, {
         ...kernelParams(g),
         x: x.pointer(op, 'x'),
@@ -289,9 +293,13 @@ function convRun(op: string, g: ConvGeometry, x: Tensor, filter: Tensor, bias: T
         bias: pointerOrNull(op, 'bias', bias),
         y: y.pointer(op, 'y'),
         ...clamp,
+        packed: packed.ptr,
+        packedReady: packed.ready ? 1 : 0,
       }),
-    ),
-  );
+    );
+    if (status === 0) packed.commit();
+    return status;
+  });
   return y;
 }
 

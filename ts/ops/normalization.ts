@@ -71,11 +71,13 @@ export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, options: Batch
    */
   const normalize = (heap: Heap, mean: Tensor, invstd: Tensor, y: Tensor | null) => {
     const moving = s.moving && (y || !s.training) ? s.moving : null;
+    // Training overwrites the moving statistics in place; inference only reads them.
+    const movingPointer = (t: Tensor, name: string) => (s.training ? t.writePointer(op, name) : t.pointer(op, name));
     return heap.kernels.batch_norm_f32(batchNormCall(heap, {
       rows, channels: c, training: s.training ? 1 : 0, momentum: s.momentum, epsilon: s.epsilon,
       x: x.pointer(op, 'x'), gamma: gamma.pointer(op, 'gamma'), beta: beta.pointer(op, 'beta'),
-      movingMean: pointerOrNull(op, 'movingMean', moving?.mean),
-      movingVariance: pointerOrNull(op, 'movingVariance', moving?.variance),
+      movingMean: moving ? movingPointer(moving.mean, 'movingMean') : 0,
+      movingVariance: moving ? movingPointer(moving.variance, 'movingVariance') : 0,
       mean: mean.pointer(op, 'mean'), invstd: invstd.pointer(op, 'invstd'), y: pointerOrNull(op, 'y', y),
     }));
   };

@@ -53,10 +53,10 @@ export class Adam extends Optimizer {
       weightDecay: this.weightDecay,
       step,
       len: variable.size,
-      w: variable.pointer(op, 'variable'),
+      w: variable.writePointer(op, 'variable'),
       g: grad.pointer(op, 'grad'),
-      m: m!.pointer(op, 'm'),
-      v: v!.pointer(op, 'v'),
+      m: m!.writePointer(op, 'm'),
+      v: v!.writePointer(op, 'v'),
     }));
   }
 }

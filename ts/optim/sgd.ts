@@ -37,9 +37,9 @@ export class SGD extends Optimizer {
       momentum: this.momentum,
       nesterov: this.nesterov ? 1 : 0,
       len: variable.size,
-      w: variable.pointer(op, 'variable'),
+      w: variable.writePointer(op, 'variable'),
       g: grad.pointer(op, 'grad'),
-      velocity: slots[0]?.pointer(op, 'velocity') ?? 0,
+      velocity: slots[0]?.writePointer(op, 'velocity') ?? 0,
     }));
   }
 }

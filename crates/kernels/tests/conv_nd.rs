@@ -2,7 +2,7 @@
 mod common;
 
 use common::{assert_close, prefilled, Lcg};
-use convkit_kernels::conv::{conv_nd_bwd_filter, conv_nd_bwd_input, conv_nd_bwd_scratch, conv_nd_fwd, conv_nd_scratch, ConvNdParams};
+use convkit_kernels::conv::{conv_nd_bwd_filter, conv_nd_bwd_input, conv_nd_bwd_scratch, conv_nd_fwd, conv_nd_packed_len, conv_nd_scratch, ConvNdParams};
 use convkit_kernels::reference::{conv_nd_bwd_filter_reference, conv_nd_bwd_input_reference, conv_nd_reference};
 use convkit_kernels::simd::Fast;
 use convkit_kernels::Clamp;
@@ -41,20 +41,48 @@ fn random_params(rng: &mut Lcg, case: usize) -> ConvNdParams {
     p
 }
 
+/// conv_nd_fwd into a fresh output, with `packed` ready or to be packed; returns the output.
+fn forward(p: &ConvNdParams, x: &[f32], filter: &[f32], bias: &[f32], packed: &mut [f32], packed_ready: bool, clamp: Clamp) -> Vec<f32> {
+    let (floats, pointers) = conv_nd_scratch(p);
+    let (mut floats, mut pointers) = (vec![f32::NAN; floats], vec![std::ptr::null(); pointers]);
+    let mut y = prefilled(p.output_len());
+    conv_nd_fwd::<Fast>(p, x, filter, Some(bias), packed, packed_ready, &mut y, clamp, &mut floats, &mut pointers);
+    y
+}
+
+fn reference(p: &ConvNdParams, x: &[f32], filter: &[f32], bias: &[f32], clamp: Clamp) -> Vec<f32> {
+    let mut y = vec![0.0; p.output_len()];
+    conv_nd_reference(p, x, filter, Some(bias), clamp, &mut y);
+    y
+}
+
 #[test]
 fn conv_nd_matches_reference() {
     let mut rng = Lcg(29);
     for case in 0..160 {
         let p = random_params(&mut rng, case);
         let (x, filter, bias) = (rng.values(p.input_len(), 1.0), rng.values(p.filter_len(), 1.0), rng.values(p.out_c as usize, 1.0));
-        let (floats, pointers) = conv_nd_scratch(&p);
-        let (mut floats, mut pointers) = (vec![f32::NAN; floats], vec![std::ptr::null(); pointers]);
         let clamp = if case % 3 == 0 { Clamp::RELU } else { Clamp::NONE };
-        let mut fast = prefilled(p.output_len());
-        conv_nd_fwd::<Fast>(&p, &x, &filter, Some(&bias), &mut fast, clamp, &mut floats, &mut pointers);
-        let mut reference = vec![0.0; p.output_len()];
-        conv_nd_reference(&p, &x, &filter, Some(&bias), clamp, &mut reference);
-        assert_close(&format!("conv_nd {:?}", p), &fast, &reference, 1e-4, 1e-4);
+        let mut packed = vec![f32::NAN; conv_nd_packed_len(&p)];
+        let packing = forward(&p, &x, &filter, &bias, &mut packed, false, clamp);
+        assert_close(&format!("conv_nd {:?}", p), &packing, &reference(&p, &x, &filter, &bias, clamp), 1e-4, 1e-4);
+        // The filter packed by that call serves another input.
+        let x2 = rng.values(p.input_len(), 1.0);
+        let reused = forward(&p, &x2, &filter, &bias, &mut packed, true, clamp);
+        assert_close(&format!("conv_nd packed reused {:?}", p), &reused, &reference(&p, &x2, &filter, &bias, clamp), 1e-4, 1e-4);
+    }
+}
+
+#[test]
+fn conv_nd_packs_the_filter_even_without_output() {
+    let mut rng = Lcg(37);
+    for case in 0..12 {
+        let p = random_params(&mut rng, case);
+        let (x, filter, bias) = (rng.values(p.input_len(), 1.0), rng.values(p.filter_len(), 1.0), rng.values(p.out_c as usize, 1.0));
+        let mut packed = vec![f32::NAN; conv_nd_packed_len(&p)];
+        forward(&ConvNdParams { batch: 0, ..p }, &[], &filter, &bias, &mut packed, false, Clamp::NONE);
+        let reused = forward(&p, &x, &filter, &bias, &mut packed, true, Clamp::NONE);
+        assert_close(&format!("conv_nd packed without output {:?}", p), &reused, &reference(&p, &x, &filter, &bias, Clamp::NONE), 1e-4, 1e-4);
     }
 }
 

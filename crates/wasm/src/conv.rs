@@ -4,7 +4,7 @@
 
 use crate::workspace::workspace;
 use crate::{optional, slice, slice_mut, status, OK};
-use convkit_kernels::conv::{conv_nd_bwd_filter, conv_nd_bwd_input, conv_nd_bwd_scratch, conv_nd_fwd, conv_nd_scratch, ConvNdParams};
+use convkit_kernels::conv::{conv_nd_bwd_filter, conv_nd_bwd_input, conv_nd_bwd_scratch, conv_nd_fwd, conv_nd_packed_len, conv_nd_scratch, ConvNdParams};
 use convkit_kernels::conv::{pad_circular_nhwc_adjoint_f32, pad_circular_nhwc_f32, PadParams};
 use convkit_kernels::reference::conv_nd_reference;
 use convkit_kernels::simd::Fast;
@@ -20,6 +20,11 @@ pub struct ConvNdCall {
     pub y: u32,
     pub clamp_min: f32,
     pub clamp_max: f32,
+    /// The caller's buffer of `conv_nd_packed_len` f32 for the packed filter and bias, kept across
+    /// calls (XNNPACK likewise packs a filter once, not per call).
+    pub packed: u32,
+    /// 1: `packed` already holds this filter and bias. 0: pack them into it during this call.
+    pub packed_ready: u32,
 }
 
 /// Forward: x, filter (and bias) -> y. Gradients: dy with filter -> out (dx), dy with x -> out (dfilter).
@@ -43,8 +48,16 @@ pub unsafe fn conv_nd_f32(call: *const ConvNdCall) -> u32 {
         let (_, floats, pointers) = ws.split(0);
         let clamp = Clamp { min: call.clamp_min, max: call.clamp_max };
         let (x, filter, bias) = (slice(call.x, p.input_len()), slice(call.filter, p.filter_len()), optional(call.bias, p.out_c as usize));
-        conv_nd_fwd::<Fast>(p, x, filter, bias, slice_mut(call.y, p.output_len()), clamp, floats, pointers)
+        let packed = slice_mut(call.packed, conv_nd_packed_len(p));
+        conv_nd_fwd::<Fast>(p, x, filter, bias, packed, call.packed_ready != 0, slice_mut(call.y, p.output_len()), clamp, floats, pointers)
     }))
+}
+
+/// f32 values of the packed filter of a ConvNdCall with these sizes (`taps` = the kernel's volume).
+#[wasm_bindgen]
+pub fn conv_nd_packed_len_f32(taps: u32, in_c: u32, out_c: u32, groups: u32) -> u32 {
+    let p = ConvNdParams { kernel: [taps, 1, 1], in_c, out_c, groups, ..Default::default() };
+    conv_nd_packed_len(&p) as u32
 }
 
 /// # Safety

@@ -17,7 +17,7 @@ mod backward;
 mod nd;
 mod pad;
 pub use backward::{conv2d_bwd_filter, conv2d_bwd_input, conv2d_bwd_scratch, BWD_ROWS};
-pub use nd::{conv_nd_bwd_filter, conv_nd_bwd_input, conv_nd_bwd_scratch, conv_nd_fwd, conv_nd_scratch, ConvNdParams};
+pub use nd::{conv_nd_bwd_filter, conv_nd_bwd_input, conv_nd_bwd_scratch, conv_nd_fwd, conv_nd_packed_len, conv_nd_scratch, ConvNdParams};
 pub use pad::{pad_circular_nhwc_adjoint_f32, pad_circular_nhwc_f32, PadParams};
 
 use crate::gemm::{gemm, gemm_packing, igemm_chunk, igemm_chunk_packing, packed_weights_len, round_up, Epilogue, PackSource, Strides, GEMM_INDIRECTION_LEN, MC, MR};

@@ -12,7 +12,7 @@
 //! its gradients, which keep the pointwise and row-run fast paths; the rest runs the tap-wise
 //! indirect GEMM here, one packed weight block per group.
 
-use super::{conv2d_bwd_filter, conv2d_bwd_input, conv2d_bwd_scratch, conv2d_fwd_packing, conv2d_scratch, Conv2dParams, BWD_ROWS};
+use super::{conv2d_bwd_filter, conv2d_bwd_input, conv2d_bwd_scratch, conv2d_fwd, conv2d_fwd_packing, conv2d_scratch, Conv2dParams, BWD_ROWS};
 use crate::gemm::{gemm, igemm_chunk, pack_weights, packed_weights_len, round_up, Epilogue, Strides, GEMM_INDIRECTION_LEN, MC, MR};
 use crate::simd::F32x4;
 use crate::Clamp;
@@ -116,27 +116,35 @@ impl ConvNdParams {
     }
 }
 
-/// Scratch for `conv_nd_fwd`: (f32 values, pointers).
+/// Scratch for `conv_nd_fwd`: (f32 values, pointers). The packed filter is not scratch: see `conv_nd_packed_len`.
 pub fn conv_nd_scratch(p: &ConvNdParams) -> (usize, usize) {
     match p.as_2d() {
         Some(q) => {
             let s = conv2d_scratch(&q);
-            (packed_weights_len(q.taps() * q.in_c as usize, q.out_c as usize) + s.floats, s.pointers)
+            (s.floats, s.pointers)
         }
-        None => {
-            let (cin, cout) = (p.group_in(), p.group_out());
-            (packed_weights_len(p.taps() * cin, cout) + cin, round_up(MC, MR) * p.taps())
-        }
+        None => (p.group_in(), round_up(MC, MR) * p.taps()),
     }
 }
 
-/// y = clamp(conv(x, filter) + bias); filter (k..., c_in/G, c_out) unpacked; scratch sized by `conv_nd_scratch`.
+/// Length of the packed filter `conv_nd_fwd` reads: one `pack_weights` block per group. The layout
+/// depends only on the filter, the bias and the groups (not on the input size), so a caller can
+/// keep it across calls while the filter and bias are unchanged.
+pub fn conv_nd_packed_len(p: &ConvNdParams) -> usize {
+    p.groups.max(1) as usize * packed_weights_len(p.taps() * p.group_in(), p.group_out())
+}
+
+/// y = clamp(conv(x, filter) + bias); filter (k..., c_in/G, c_out) unpacked; scratch sized by
+/// `conv_nd_scratch`. `packed` (conv_nd_packed_len values) holds the packed filter and bias when
+/// `packed_ready`; otherwise they are packed into it during the call. Either way it holds them after.
 #[allow(clippy::too_many_arguments)]
 pub fn conv_nd_fwd<V: F32x4>(
     p: &ConvNdParams,
     x: &[f32],
     filter: &[f32],
     bias: Option<&[f32]>,
+    packed: &mut [f32],
+    packed_ready: bool,
     y: &mut [f32],
     clamp: Clamp,
     floats: &mut [f32],
@@ -146,23 +154,35 @@ pub fn conv_nd_fwd<V: F32x4>(
     assert!(p.is_valid(), "conv_nd_fwd: invalid parameters");
     assert!(x.len() >= p.input_len() && filter.len() >= p.filter_len() && y.len() >= p.output_len(), "conv_nd_fwd: buffers too short");
     assert!(bias.map_or(true, |b| b.len() >= p.out_c as usize), "conv_nd_fwd: bias too short");
+    assert!(packed.len() >= conv_nd_packed_len(p), "conv_nd_fwd: packed filter too short");
     assert!(floats.len() >= need_floats && pointers.len() >= need_pointers, "conv_nd_fwd: scratch too short");
+    let (cin, cout, out_c, taps) = (p.group_in(), p.group_out(), p.out_c as usize, p.taps());
+    let (k, block_len) = (taps * cin, packed_weights_len(taps * cin, cout));
+    let pack_group = |g: usize, packed: &mut [f32]| pack_weights(k, cout, &filter[g * cout..], Strides::row_major(out_c), bias.map(|b| &b[g * cout..]), packed);
     if p.output_len() == 0 {
+        // No output row to pack during: pack up front, so `packed` holds the filter after every call.
+        if !packed_ready {
+            for (g, block) in packed.chunks_exact_mut(block_len).take(p.groups as usize).enumerate() {
+                pack_group(g, block);
+            }
+        }
         return;
     }
     if let Some(q) = p.as_2d() {
-        let (k, n) = (q.taps() * q.in_c as usize, q.out_c as usize);
-        let (packed, rest) = floats.split_at_mut(packed_weights_len(k, n));
-        return conv2d_fwd_packing::<V>(&q, x, &filter[..k * n], bias, packed, y, clamp, rest, pointers);
+        let packed = &mut packed[..block_len];
+        return if packed_ready {
+            conv2d_fwd::<V>(&q, x, packed, y, clamp, floats, pointers)
+        } else {
+            conv2d_fwd_packing::<V>(&q, x, &filter[..k * cout], bias, packed, y, clamp, floats, pointers)
+        };
     }
-    let (cin, cout, out_c, taps) = (p.group_in(), p.group_out(), p.out_c as usize, p.taps());
-    let k = taps * cin;
-    let (packed, rest) = floats.split_at_mut(packed_weights_len(k, cout));
-    let zeros = &mut rest[..cin];
+    let zeros = &mut floats[..cin];
     zeros.iter_mut().for_each(|z| *z = 0.0);
     let m = p.output_pixels();
-    for g in 0..p.groups as usize {
-        pack_weights(k, cout, &filter[g * cout..], Strides::row_major(out_c), bias.map(|b| &b[g * cout..]), packed);
+    for (g, packed) in packed.chunks_exact_mut(block_len).take(p.groups as usize).enumerate() {
+        if !packed_ready {
+            pack_group(g, packed);
+        }
         for m0 in (0..m).step_by(MC) {
             let mc = MC.min(m - m0);
             // Layout [block][tap][MR]; rows past mc repeat the last row (computed, never stored).
