@@ -244,17 +244,23 @@ fn conv2d_fwd_impl<V: F32x4>(
     }
 }
 
-/// Copies x into the larger padded geometry q, zeros around it.
+/// Copies x into the larger padded geometry q, zeros around it (only the border is zeroed: the
+/// interior is overwritten anyway).
 fn pad_input(p: &Conv2dParams, q: &Conv2dParams, x: &[f32], out: &mut [f32]) {
     let c = p.in_c as usize;
     let (h, w, qh, qw) = (p.in_h as usize, p.in_w as usize, q.in_h as usize, q.in_w as usize);
     let (top, left) = (p.pad_top as usize, p.pad_left as usize);
-    out.iter_mut().for_each(|v| *v = 0.0);
-    for b in 0..p.batch as usize {
-        for iy in 0..h {
-            let src = ((b * h + iy) * w) * c;
-            let dst = ((b * qh + iy + top) * qw + left) * c;
-            out[dst..dst + w * c].copy_from_slice(&x[src..src + w * c]);
+    let (row, run) = (qw * c, w * c);
+    for (b, image) in out[..p.batch as usize * qh * row].chunks_exact_mut(qh * row).enumerate() {
+        let (above, rest) = image.split_at_mut(top * row);
+        let (inside, below) = rest.split_at_mut(h * row);
+        above.iter_mut().chain(below.iter_mut()).for_each(|v| *v = 0.0);
+        for (iy, padded_row) in inside.chunks_exact_mut(row).enumerate() {
+            let (before, rest) = padded_row.split_at_mut(left * c);
+            let (values, after) = rest.split_at_mut(run);
+            before.iter_mut().chain(after.iter_mut()).for_each(|v| *v = 0.0);
+            let src = (b * h + iy) * run;
+            values.copy_from_slice(&x[src..src + run]);
         }
     }
 }
