@@ -265,7 +265,35 @@ fn pad_input(p: &Conv2dParams, q: &Conv2dParams, x: &[f32], out: &mut [f32]) {
     }
 }
 
-/// Runs the IGEMM chunk by chunk; `fill` writes the pointers of output row m for its ks taps.
+/// Output pixels m0, m0 + 1, ... as (batch, oy, ox), counted up without a division per pixel.
+#[derive(Clone, Copy)]
+struct PixelWalk {
+    b: usize,
+    oy: usize,
+    ox: usize,
+    oh: usize,
+    ow: usize,
+}
+
+impl PixelWalk {
+    fn at(p: &Conv2dParams, m: usize) -> PixelWalk {
+        let (b, oy, ox) = p.pixel(m);
+        PixelWalk { b, oy, ox, oh: p.out_h as usize, ow: p.out_w as usize }
+    }
+    fn next(&mut self) {
+        self.ox += 1;
+        if self.ox == self.ow {
+            self.ox = 0;
+            self.oy += 1;
+            if self.oy == self.oh {
+                self.oy = 0;
+                self.b += 1;
+            }
+        }
+    }
+}
+
+/// Runs the IGEMM chunk by chunk; `tap(pixel, t)` is the pointer output pixel (b, oy, ox) reads at tap t.
 #[allow(clippy::too_many_arguments)]
 fn chunked<V: F32x4>(
     p: &Conv2dParams,
@@ -275,17 +303,24 @@ fn chunked<V: F32x4>(
     y: &mut [f32],
     clamp: Clamp,
     pointers: &mut [*const f32],
-    fill: impl Fn(usize, &mut dyn FnMut(usize, *const f32)),
+    tap: impl Fn((usize, usize, usize), usize) -> *const f32,
 ) {
     let (m, n) = (p.output_pixels(), p.out_c as usize);
     for m0 in (0..m).step_by(MC) {
         let mc = MC.min(m - m0);
         // Layout [block][tap][MR]; rows past mc repeat the last row (computed, never stored).
+        let mut walk = PixelWalk::at(p, m0);
         for r in 0..round_up(mc, MR) {
             let (block, lane) = (r / MR, r % MR);
-            fill(m0 + r.min(mc - 1), &mut |t, ptr| pointers[(block * ks + t) * MR + lane] = ptr);
+            let slots = &mut pointers[block * ks * MR + lane..];
+            for t in 0..ks {
+                slots[t * MR] = tap((walk.b, walk.oy, walk.ox), t);
+            }
+            if r + 1 < mc {
+                walk.next();
+            }
         }
-        // SAFETY: `fill` hands out pointers to kc readable values each (checked by the callers).
+        // SAFETY: `tap` hands out pointers to kc readable values each (checked by the callers).
         unsafe { weights.chunk::<V>(m0 == 0, mc, n, kc, ks, pointers, y.as_mut_ptr().add(m0 * n), n, Epilogue::store(clamp)) };
     }
 }
@@ -293,14 +328,11 @@ fn chunked<V: F32x4>(
 /// kh taps of kw·c_in contiguous values; x holds no padding (reads_padding() is false).
 fn row_runs<V: F32x4>(p: &Conv2dParams, x: &[f32], weights: Weights, y: &mut [f32], clamp: Clamp, pointers: &mut [*const f32]) {
     let (c, kh, kw) = (p.in_c as usize, p.kernel_h as usize, p.kernel_w as usize);
-    let row_stride = p.in_w as usize * c;
+    let (row_stride, tap_stride) = (p.in_w as usize * c, p.dilation_h as usize * p.in_w as usize * c);
     assert!(x.len() >= p.input_len());
-    chunked::<V>(p, kw * c, kh, weights, y, clamp, pointers, |m, put| {
-        let (b, oy, ox) = p.pixel(m);
-        let start = ((b * p.in_h as usize + oy * p.stride_h as usize) * p.in_w as usize + ox * p.stride_w as usize) * c;
-        for ky in 0..kh {
-            put(ky, x[start + ky * p.dilation_h as usize * row_stride..].as_ptr());
-        }
+    chunked::<V>(p, kw * c, kh, weights, y, clamp, pointers, |(b, oy, ox), ky| {
+        let start = (b * p.in_h as usize + oy * p.stride_h as usize) * row_stride + ox * p.stride_w as usize * c;
+        x[start + ky * tap_stride..].as_ptr()
     });
 }
 
@@ -308,16 +340,8 @@ fn row_runs<V: F32x4>(p: &Conv2dParams, x: &[f32], weights: Weights, y: &mut [f3
 #[allow(clippy::too_many_arguments)]
 fn taps<V: F32x4>(p: &Conv2dParams, x: &[f32], weights: Weights, y: &mut [f32], clamp: Clamp, zeros: &[f32], pointers: &mut [*const f32]) {
     let (kh, kw) = (p.kernel_h as usize, p.kernel_w as usize);
-    chunked::<V>(p, p.in_c as usize, kh * kw, weights, y, clamp, pointers, |m, put| {
-        let (b, oy, ox) = p.pixel(m);
-        for ky in 0..kh {
-            for kx in 0..kw {
-                let ptr = match p.tap_offset(b, oy, ox, ky, kx) {
-                    Some(offset) => x[offset..].as_ptr(),
-                    None => zeros.as_ptr(),
-                };
-                put(ky * kw + kx, ptr);
-            }
-        }
+    chunked::<V>(p, p.in_c as usize, kh * kw, weights, y, clamp, pointers, |(b, oy, ox), t| match p.tap_offset(b, oy, ox, t / kw, t % kw) {
+        Some(offset) => x[offset..].as_ptr(),
+        None => zeros.as_ptr(),
     });
 }
