@@ -78,17 +78,24 @@ export function gemmSweep(k: RawKernels, seed: number, cases: number): void {
       const [m, n, kk] = [pick(), pick(), pick()];
       const batch = c % 5 === 0 ? 2 : 1;
       const [ta, tb, withBias, relu] = [c % 2 === 1, c % 3 === 1, c % 4 < 2, c % 7 === 3];
+      // Every third case shares one B across the batch and keeps it packed in a buffer of its own.
+      const sharedB = c % 3 === 2;
       const values = (len: number) => Array.from({ length: len }, rand);
       const a = arena.floats(values(batch * m * kk));
-      const b = arena.floats(values(batch * kk * n));
+      const b = arena.floats(values((sharedB ? 1 : batch) * kk * n));
       const bias = withBias ? arena.floats(values(n)) : 0;
-      const call = (out: number) =>
+      const packed = sharedB ? arena.floats(new Float32Array(k.gemm_packed_len_f32(kk, n)).fill(NaN)) : 0;
+      const call = (out: number, packedReady: number) =>
         arena.words(
-          [batch, m, n, kk, a, ta ? 1 : kk, ta ? m : 1, m * kk, b, tb ? 1 : n, tb ? kk : 1, kk * n, bias, out, relu ? 0 : -Infinity, Infinity],
+          [batch, m, n, kk, a, ta ? 1 : kk, ta ? m : 1, m * kk, b, tb ? 1 : n, tb ? kk : 1, sharedB ? 0 : kk * n, bias, out, relu ? 0 : -Infinity, Infinity, packed, packedReady],
           14,
+          16,
         );
-      const label = `gemm m=${m} n=${n} k=${kk} batch=${batch} transposeA=${ta} transposeB=${tb} bias=${withBias} relu=${relu}`;
-      compareKernels(arena, label, batch * m * n, (out) => k.gemm_f32(call(out)), (out) => k.gemm_f32_reference(call(out)));
+      const label = `gemm m=${m} n=${n} k=${kk} batch=${batch} transposeA=${ta} transposeB=${tb} bias=${withBias} relu=${relu} sharedB=${sharedB}`;
+      // With a kept buffer, the first call packs B and the second reads what it packed.
+      for (const ready of sharedB ? [0, 1] : [0]) {
+        compareKernels(arena, `${label} packedReady=${ready}`, batch * m * n, (out) => k.gemm_f32(call(out, ready)), (out) => k.gemm_f32_reference(call(out, ready)));
+      }
     }
   } finally {
     arena.freeAll();

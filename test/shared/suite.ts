@@ -302,7 +302,64 @@ function runtimeChecks(ck: ConvkitModule): Check[] {
         assertClose('after OOM', ck.tidy(() => ck.ops.relu(ck.tensor([-1, 1])).dataSync()), [0, 1]);
       },
     },
+    {
+      name: 'packed copies: conv2d and matMul reuse a packed filter until it or the bias is written, and free it with the filter',
+      run: () => packedCopyChecks(ck),
+    },
   ];
+}
+
+/** Each call with `weights` must give exactly what the same call gives with fresh copies (packed anew). */
+function packedCopyChecks(ck: ConvkitModule): void {
+  const copy = (t: Tensor) => ck.tensor(t.dataSync(), t.shape);
+  type Op = (w: Tensor, bias?: Tensor) => Tensor;
+  const expectFresh = (label: string, op: Op, w: Tensor, bias?: Tensor) =>
+    ck.tidy(() => {
+      const [got, want] = [op(w, bias).dataSync(), op(copy(w), bias && copy(bias)).dataSync()];
+      assert(got.every((v, i) => Object.is(v, want[i])), `${label}: differs from the same call with fresh copies`);
+    });
+  const image = ck.randomNormal([2, 6, 6, 4], { seed: 1 });
+  const rows = ck.randomNormal([3, 7], { seed: 2 });
+  const filter = ck.tidy(() => ck.variable(ck.randomNormal([3, 3, 4, 5], { seed: 3 })));
+  const weights = ck.tidy(() => ck.variable(ck.randomNormal([7, 5], { seed: 4 })));
+  const bias = ck.tidy(() => ck.variable(ck.randomNormal([5], { seed: 5 })));
+  const otherBias = ck.randomNormal([5], { seed: 6 });
+  const sgd = ck.optimizers.sgd({ learningRate: 0.5 });
+  const conv: Op = (w, b) => ck.ops.conv2d(image, w, { padding: 'same', ...(b ? { bias: b } : {}) });
+  const dense: Op = (w, b) => ck.ops.matMul(rows, w, b ? { bias: b } : {});
+  try {
+    for (const [name, op, w] of [['conv2d', conv, filter], ['matMul', dense, weights]] as const) {
+      expectFresh(`${name} first call`, op, w, bias);
+      expectFresh(`${name} second call`, op, w, bias);
+      ck.tidy(() => w.assign(ck.randomNormal(w.shape, { seed: 7 })));
+      expectFresh(`${name} after assign`, op, w, bias);
+      ck.tidy(() => sgd.applyGradients([w], [ck.ones(w.shape)]));
+      expectFresh(`${name} after an optimizer step`, op, w, bias);
+      ck.tidy(() => bias.assign(ck.randomNormal([5], { seed: 8 })));
+      expectFresh(`${name} after the bias is assigned`, op, w, bias);
+      expectFresh(`${name} with another bias`, op, w, otherBias);
+      expectFresh(`${name} without bias`, op, w);
+      expectFresh(`${name} with the first bias again`, op, w, bias);
+    }
+    // One packed copy per tensor, for the last way it was used: groups 1 and 2, B plain and transposed, by turns.
+    const [halfFilter, narrowImage] = [ck.randomNormal([3, 3, 2, 4], { seed: 10 }), ck.randomNormal([2, 6, 6, 2], { seed: 11 })];
+    const grouped: Op = (w) => ck.ops.conv2d(image, w, { padding: 'same', groups: 2 });
+    const wide: Op = (w) => ck.ops.conv2d(narrowImage, w, { padding: 'same' });
+    const square = ck.randomNormal([7, 7], { seed: 9 });
+    const transposed: Op = (w) => ck.ops.matMul(rows, w, { transposeB: true });
+    for (let i = 0; i < 2; i++) {
+      expectFresh('conv2d groups 2', grouped, halfFilter);
+      expectFresh('conv2d groups 1', wide, halfFilter);
+      expectFresh('matMul', dense, square);
+      expectFresh('matMul transposeB', transposed, square);
+    }
+    const before = ck.memory().packedBytes;
+    for (const t of [square, halfFilter, narrowImage]) t.dispose();
+    assert(ck.memory().packedBytes < before, 'disposing a tensor frees its packed copy');
+  } finally {
+    for (const t of [image, rows, filter, weights, bias, otherBias]) t.dispose();
+    sgd.dispose();
+  }
 }
 
 export function buildChecks(ck: ConvkitModule, inputs: SuiteInputs): Check[] {

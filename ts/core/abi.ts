@@ -30,6 +30,7 @@ export const gemmCall = struct([
   ['a', 'u32'], ['aRowStride', 'u32'], ['aColStride', 'u32'], ['aBatchStride', 'u32'],
   ['b', 'u32'], ['bRowStride', 'u32'], ['bColStride', 'u32'], ['bBatchStride', 'u32'],
   ['bias', 'u32'], ['c', 'u32'], ['clampMin', 'f32'], ['clampMax', 'f32'],
+  ['packed', 'u32'], ['packedReady', 'u32'],
 ] as const);
 
 const CONV2D_PARAMS = [

@@ -56,21 +56,29 @@ export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
   }
   const clamp = activationClamp(op, options.activation);
   const out = new Tensor([...batchShape, m, n], 'float32', op);
-  launch(op, out, (heap) => heap.kernels.gemm_f32(gemmCall(heap, {
-    batch: sizeOf(batchShape),
-    m, n, k,
-    a: a.pointer(op, 'a'),
-    aRowStride: transposeA ? 1 : k,
-    aColStride: transposeA ? m : 1,
-    aBatchStride: a.rank > 2 ? m * k : 0,
-    b: b.pointer(op, 'b'),
-    bRowStride: transposeB ? 1 : n,
-    bColStride: transposeB ? k : 1,
-    bBatchStride: b.rank > 2 ? k * n : 0,
-    bias: pointerOrNull(op, 'bias', bias),
-    c: out.pointer(op, 'out'),
-    ...clamp,
-  })));
+  launch(op, out, (heap) => {
+    // A 2-D B (a weight matrix) is packed into a buffer kept with it, reused while it and the bias are unchanged.
+    const packed = b.rank === 2 ? b.packedSlot(op, `matMul transposeB ${transposeB} bias ${bias ? bias.valuesKey() : 'none'}`, 4 * heap.kernels.gemm_packed_len_f32(k, n)) : null;
+    const status = heap.kernels.gemm_f32(gemmCall(heap, {
+      batch: sizeOf(batchShape),
+      m, n, k,
+      a: a.pointer(op, 'a'),
+      aRowStride: transposeA ? 1 : k,
+      aColStride: transposeA ? m : 1,
+      aBatchStride: a.rank > 2 ? m * k : 0,
+      b: b.pointer(op, 'b'),
+      bRowStride: transposeB ? 1 : n,
+      bColStride: transposeB ? k : 1,
+      bBatchStride: b.rank > 2 ? k * n : 0,
+      bias: pointerOrNull(op, 'bias', bias),
+      c: out.pointer(op, 'out'),
+      ...clamp,
+      packed: packed?.ptr ?? 0,
+      packedReady: packed?.ready ? 1 : 0,
+    }));
+    if (status === 0) packed?.commit();
+    return status;
+  });
   record(op, bias ? [a, b, bias] : [a, b], [out], ([dy], [needA, needB, needBias]) =>
     tidy(() => {
       const dz = activationBackward(options.activation, out, dy!);

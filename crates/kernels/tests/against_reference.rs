@@ -4,7 +4,7 @@
 
 use convkit_kernels::conv::{conv2d_bwd_filter, conv2d_bwd_input, conv2d_bwd_scratch, conv2d_fwd, conv2d_fwd_packing, conv2d_scratch, Conv2dParams};
 use convkit_kernels::elementwise::{binary, clamp, relu_bwd, relu_bwd_scalar, Add, Broadcast, Mul};
-use convkit_kernels::gemm::{gemm, pack_weights, packed_weights_len, Epilogue, KBlocks, Strides, GEMM_INDIRECTION_LEN, KC, NR};
+use convkit_kernels::gemm::{gemm, gemm_packing, pack_weights, packed_weights_len, Epilogue, KBlocks, PackSource, Strides, GEMM_INDIRECTION_LEN, KC, NR};
 use convkit_kernels::reference::{binary_reference, conv2d_bwd_filter_reference, conv2d_bwd_input_reference, conv2d_reference, gemm_reference};
 use convkit_kernels::simd::{peak, Fast};
 use convkit_kernels::Clamp;
@@ -25,15 +25,24 @@ fn gemm_matches_reference() {
         let b_strides = if transposed_b { Strides::transposed(k) } else { Strides::row_major(n) };
         let bias = if case % 4 < 2 { Some(&bias[..]) } else { None };
 
-        let mut packed = vec![f32::NAN; packed_weights_len(k, n)];
-        pack_weights(k, n, &b, b_strides, bias, &mut packed);
-        let mut rows = vec![std::ptr::null(); GEMM_INDIRECTION_LEN];
-        let mut fast = prefilled(m * n);
-        gemm::<Fast>(m, n, k, &a, k, &packed, &mut fast, n, Epilogue::store(clamp), &mut rows);
-
         let mut reference = vec![0.0; m * n];
         gemm_reference(m, n, k, &a, Strides::row_major(k), &b, b_strides, bias, clamp, &mut reference);
-        assert_close(&format!("gemm m={} n={} k={} case {}", m, n, k, case), &fast, &reference, 1e-4, 1e-4);
+        let mut rows = vec![std::ptr::null(); GEMM_INDIRECTION_LEN];
+        let label = format!("gemm m={} n={} k={} case {}", m, n, k, case);
+
+        // Packing B while the first rows run leaves exactly what packing it up front gives.
+        let mut packed = vec![f32::NAN; packed_weights_len(k, n)];
+        let mut fast = prefilled(m * n);
+        let src = PackSource { k, n, b: &b, strides: b_strides, bias };
+        gemm_packing::<Fast>(m, &a, k, &src, &mut packed, &mut fast, n, Epilogue::store(clamp), &mut rows);
+        assert_close(&format!("{} packing", label), &fast, &reference, 1e-4, 1e-4);
+        let mut eager = vec![f32::NAN; packed_weights_len(k, n)];
+        pack_weights(k, n, &b, b_strides, bias, &mut eager);
+        assert_eq!(packed.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), eager.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), "{}: packed B", label);
+
+        let mut fast = prefilled(m * n);
+        gemm::<Fast>(m, n, k, &a, k, &packed, &mut fast, n, Epilogue::store(clamp), &mut rows);
+        assert_close(&label, &fast, &reference, 1e-4, 1e-4);
     }
 }
 

@@ -10,7 +10,7 @@
 
 use convkit_kernels::conv::{conv2d_fwd, conv2d_scratch, Conv2dParams};
 use convkit_kernels::elementwise::{binary, clamp, Add, BinaryOp, Broadcast, Mul, MAX_RANK};
-use convkit_kernels::gemm::{gemm, pack_weights, packed_weights_len, Epilogue, Strides, GEMM_INDIRECTION_LEN};
+use convkit_kernels::gemm::{gemm, gemm_packing, pack_weights, packed_weights_len, Epilogue, PackSource, Strides, GEMM_INDIRECTION_LEN};
 use convkit_kernels::reference::{conv2d_reference, gemm_reference};
 use convkit_kernels::simd::{peak, Fast};
 use convkit_kernels::Clamp;
@@ -110,6 +110,11 @@ pub struct GemmCall {
     pub c: u32,
     pub clamp_min: f32,
     pub clamp_max: f32,
+    /// 0, or (when every item shares one B: b_batch_stride = 0) the caller's buffer of
+    /// `packed_weights_len(k, n)` f32 for packed B and bias, kept across calls.
+    pub packed: u32,
+    /// 1: `packed` already holds this B and bias. 0: pack them into it during this call.
+    pub packed_ready: u32,
 }
 
 impl GemmCall {
@@ -155,24 +160,44 @@ impl GemmCall {
 pub unsafe fn gemm_f32(call: *const GemmCall) -> u32 {
     let call = &*call;
     let (m, n, k) = call.dims();
+    let kept = call.packed != 0 && call.b_batch_stride == 0;
+    let packed_len = packed_weights_len(k, n);
+    let scratch_packed_len = if kept { 0 } else { packed_len };
     let ws = workspace();
     status((|| {
-        let packed_len = packed_weights_len(k, n);
         let a_copy_len = if call.a_col_stride == 1 { 0 } else { m * k };
-        ws.reserve(packed_len + a_copy_len, GEMM_INDIRECTION_LEN)?;
+        ws.reserve(scratch_packed_len + a_copy_len, GEMM_INDIRECTION_LEN)?;
+        let mut ready = kept && call.packed_ready != 0;
         for item in 0..call.batch as usize {
-            let (packed, a_copy, rows) = ws.split(packed_len);
-            pack_weights(k, n, call.b(item), call.b_strides(), call.bias(), packed);
+            let (scratch_packed, a_copy, rows) = ws.split(scratch_packed_len);
+            let packed = if kept { slice_mut(call.packed, packed_len) } else { scratch_packed };
             let (a, a_stride) = if a_copy_len == 0 {
                 (call.a(item), call.a_row_stride as usize)
             } else {
                 copy_rows(m, k, call.a(item), call.a_strides(), a_copy);
                 (&a_copy[..a_copy_len], k)
             };
-            gemm::<Fast>(m, n, k, a, a_stride, packed, call.c(item), n, Epilogue::store(call.clamp()), rows);
+            let out = Epilogue::store(call.clamp());
+            if ready {
+                gemm::<Fast>(m, n, k, a, a_stride, packed, call.c(item), n, out, rows);
+            } else {
+                let src = PackSource { k, n, b: call.b(item), strides: call.b_strides(), bias: call.bias() };
+                gemm_packing::<Fast>(m, a, a_stride, &src, packed, call.c(item), n, out, rows);
+                // gemm_packing packs while its first rows run: with no rows, nothing was packed.
+                ready = kept && m > 0;
+            }
+        }
+        if kept && !ready {
+            pack_weights(k, n, call.b(0), call.b_strides(), call.bias(), slice_mut(call.packed, packed_len));
         }
         Ok(())
     })())
+}
+
+/// f32 values of the packed B a GemmCall keeps in `packed`.
+#[wasm_bindgen]
+pub fn gemm_packed_len_f32(k: u32, n: u32) -> u32 {
+    packed_weights_len(k as usize, n as usize) as u32
 }
 
 fn copy_rows(m: usize, k: usize, a: &[f32], s: Strides, out: &mut [f32]) {
