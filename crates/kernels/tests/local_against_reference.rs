@@ -91,6 +91,28 @@ fn dwconv2d_matches_reference() {
 }
 
 #[test]
+fn dwconv2d_clamps_to_both_bounds() {
+    // A clamp bounded on both sides (relu6-like) in every vector path: the 3x3 rows, pixel pairs
+    // (stride 2, 520 channels) and single border pixels; NaN still passes through.
+    let clamp = Clamp { min: -0.5, max: 0.5 };
+    for (c, s) in [(8, 1), (17, 2), (520, 1)] {
+        let (h, w) = (6, 9);
+        let (out_h, pad_top) = axis(h, 3, s, 1, true);
+        let (out_w, pad_left) = axis(w, 3, s, 1, true);
+        let p = DwConv2dParams { batch: 1, in_h: h as u32, in_w: w as u32, channels: c as u32, multiplier: 1, out_h, out_w, kernel_h: 3, kernel_w: 3, stride_h: s as u32, stride_w: s as u32, dilation_h: 1, dilation_w: 1, pad_top, pad_left };
+        let mut rng = Lcg(5 + c as u32);
+        let (mut x, filter, bias) = (rng.values(p.input_len(), 1.0), rng.values(p.filter_len(), 1.0), rng.values(p.out_c(), 1.0));
+        x[c + 1] = f32::NAN;
+        let mut fast = prefilled(p.output_len());
+        dwconv2d_nhwc_f32::<Fast>(&p, &x, &filter, Some(&bias), clamp, &mut fast);
+        let mut reference = vec![0.0; p.output_len()];
+        dwconv2d_reference(&p, &x, &filter, Some(&bias), clamp, &mut reference);
+        assert!(reference.iter().any(|v| *v == 0.5) && reference.iter().any(|v| *v == -0.5) && reference.iter().any(|v| v.is_nan()));
+        assert_close(&format!("dwconv2d clamp c {} stride {}", c, s), &fast, &reference, 1e-6, 1e-6);
+    }
+}
+
+#[test]
 fn dwconv2d_propagates_nan() {
     let p = DwConv2dParams { batch: 1, in_h: 3, in_w: 3, channels: 5, multiplier: 1, out_h: 3, out_w: 3, kernel_h: 3, kernel_w: 3, stride_h: 1, stride_w: 1, dilation_h: 1, dilation_w: 1, pad_top: 1, pad_left: 1 };
     let mut x = vec![1.0; p.input_len()];

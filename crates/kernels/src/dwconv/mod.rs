@@ -93,6 +93,31 @@ impl DwConv2dParams {
     }
 }
 
+/// `Clamp::apply` on 4 lanes. wasm's f32x4.min/max order NaN and ±0 as IEEE demands, which V8
+/// spends 7-8 instructions on per vector: here as much as the multiply-adds of a 3x3 pixel. A
+/// compare and select is Clamp::apply's own rule (NaN compares false and passes through), and an
+/// unbounded clamp (no fused activation) is skipped.
+#[derive(Clone, Copy)]
+struct Clamp4<V> {
+    lo: V,
+    hi: V,
+    bounded: bool,
+}
+
+impl<V: F32x4> Clamp4<V> {
+    fn new(clamp: Clamp) -> Self {
+        Clamp4 { lo: V::splat(clamp.min), hi: V::splat(clamp.max), bounded: clamp.min > f32::NEG_INFINITY || clamp.max < f32::INFINITY }
+    }
+    #[inline(always)]
+    fn apply(self, a: V) -> V {
+        if !self.bounded {
+            return a;
+        }
+        let low = a.select_lt(self.lo, self.lo, a);
+        self.hi.select_lt(low, self.hi, low)
+    }
+}
+
 /// Most taps a window may have for the vector path's on-stack offset table (11x11 fits); larger
 /// windows take the scalar path.
 const MAX_TAPS: usize = 128;
@@ -106,7 +131,7 @@ const MAX_TAPS: usize = 128;
 /// oc + 4·N <= c·m; every offset in `taps` is valid for x and w.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-unsafe fn dw_block<V: F32x4, const N: usize, const ONE: bool>(m: usize, taps: &[(usize, usize)], x: *const f32, w: *const f32, bias: Option<&[f32]>, y: *mut f32, oc: usize, lo: V, hi: V) {
+unsafe fn dw_block<V: F32x4, const N: usize, const ONE: bool>(m: usize, taps: &[(usize, usize)], x: *const f32, w: *const f32, bias: Option<&[f32]>, y: *mut f32, oc: usize, clamp: Clamp4<V>) {
     let mut acc = [V::splat(0.0); N];
     if let Some(bias) = bias {
         for (i, a) in acc.iter_mut().enumerate() {
@@ -126,8 +151,7 @@ unsafe fn dw_block<V: F32x4, const N: usize, const ONE: bool>(m: usize, taps: &[
         }
     }
     for (i, a) in acc.iter().enumerate() {
-        // max/min propagate NaN, so a NaN passes through as in Clamp::apply.
-        a.max(lo).min(hi).store(y.add(oc + 4 * i));
+        clamp.apply(*a).store(y.add(oc + 4 * i));
     }
 }
 
@@ -152,7 +176,7 @@ pub fn dwconv2d_nhwc_f32<V: F32x4>(p: &DwConv2dParams, x: &[f32], filter: &[f32]
 /// As `dw_block`, for both pixels.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-unsafe fn dw_pair<V: F32x4, const N: usize, const ONE: bool>(m: usize, taps: &[(usize, usize)], xa: *const f32, xb: *const f32, w: *const f32, bias: Option<&[f32]>, ya: *mut f32, yb: *mut f32, oc: usize, lo: V, hi: V) {
+unsafe fn dw_pair<V: F32x4, const N: usize, const ONE: bool>(m: usize, taps: &[(usize, usize)], xa: *const f32, xb: *const f32, w: *const f32, bias: Option<&[f32]>, ya: *mut f32, yb: *mut f32, oc: usize, clamp: Clamp4<V>) {
     let mut acc_a = [V::splat(0.0); N];
     if let Some(bias) = bias {
         for (i, a) in acc_a.iter_mut().enumerate() {
@@ -177,8 +201,8 @@ unsafe fn dw_pair<V: F32x4, const N: usize, const ONE: bool>(m: usize, taps: &[(
         }
     }
     for i in 0..N {
-        acc_a[i].max(lo).min(hi).store(ya.add(oc + 4 * i));
-        acc_b[i].max(lo).min(hi).store(yb.add(oc + 4 * i));
+        clamp.apply(acc_a[i]).store(ya.add(oc + 4 * i));
+        clamp.apply(acc_b[i]).store(yb.add(oc + 4 * i));
     }
 }
 
@@ -197,7 +221,7 @@ const ROW_MAX_CHANNELS: usize = 256;
 /// the image; `y` points at the first pixel's output; c4 <= c is a multiple of 4.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-unsafe fn dw3x3_row<V: F32x4, const S: usize>(c: usize, c4: usize, row_stride: usize, x: *const f32, w: *const f32, bias: Option<&[f32]>, y: *mut f32, lo: V, hi: V) {
+unsafe fn dw3x3_row<V: F32x4, const S: usize>(c: usize, c4: usize, row_stride: usize, x: *const f32, w: *const f32, bias: Option<&[f32]>, y: *mut f32, clamp: Clamp4<V>) {
     let mut ch = 0;
     while ch < c4 {
         let start = match bias {
@@ -215,7 +239,7 @@ unsafe fn dw3x3_row<V: F32x4, const S: usize>(c: usize, c4: usize, row_stride: u
             }
         }
         for (j, a) in acc.iter().enumerate() {
-            a.max(lo).min(hi).store(y.add(j * c + ch));
+            clamp.apply(*a).store(y.add(j * c + ch));
         }
         ch += 4;
     }
@@ -224,7 +248,7 @@ unsafe fn dw3x3_row<V: F32x4, const S: usize>(c: usize, c4: usize, row_stride: u
 fn dwconv2d_vector<V: F32x4, const ONE: bool>(p: &DwConv2dParams, x: &[f32], filter: &[f32], bias: Option<&[f32]>, clamp: Clamp, y: &mut [f32]) {
     let (oc_total, m) = (p.out_c(), p.multiplier as usize);
     let (blocks16, blocks8, blocks4) = (oc_total / 16 * 16, oc_total / 8 * 8, oc_total / 4 * 4);
-    let (lo, hi) = (V::splat(clamp.min), V::splat(clamp.max));
+    let clamp4 = Clamp4::new(clamp);
     let (kh, kw, c, in_w) = (p.kernel_h as usize, p.kernel_w as usize, p.channels as usize, p.in_w as usize);
     let (out_h, out_w, image_len) = (p.out_h as usize, p.out_w as usize, p.in_h as usize * in_w * c);
     // Interior pixels (every tap inside) share one table of offsets relative to tap (0, 0); only
@@ -262,9 +286,9 @@ fn dwconv2d_vector<V: F32x4, const ONE: bool>(p: &DwConv2dParams, x: &[f32], fil
                     unsafe {
                         let (xp, wp, yp) = (x.as_ptr().add(base), filter.as_ptr(), y.as_mut_ptr().add(out));
                         if row3x3 == 1 {
-                            dw3x3_row::<V, 1>(c, blocks4, in_w * c, xp, wp, bias, yp, lo, hi);
+                            dw3x3_row::<V, 1>(c, blocks4, in_w * c, xp, wp, bias, yp, clamp4);
                         } else {
-                            dw3x3_row::<V, 2>(c, blocks4, in_w * c, xp, wp, bias, yp, lo, hi);
+                            dw3x3_row::<V, 2>(c, blocks4, in_w * c, xp, wp, bias, yp, clamp4);
                         }
                     }
                     for j in 0..ROW {
@@ -289,15 +313,15 @@ fn dwconv2d_vector<V: F32x4, const ONE: bool>(p: &DwConv2dParams, x: &[f32], fil
                         let (ya, yb) = (y.as_mut_ptr().add(out), y.as_mut_ptr().add(out + oc_total));
                         let mut oc = 0;
                         while oc < pair16 {
-                            dw_pair::<V, 4, ONE>(m, full, xa, xb, wp, bias, ya, yb, oc, lo, hi);
+                            dw_pair::<V, 4, ONE>(m, full, xa, xb, wp, bias, ya, yb, oc, clamp4);
                             oc += 16;
                         }
                         while oc < blocks8 {
-                            dw_pair::<V, 2, ONE>(m, full, xa, xb, wp, bias, ya, yb, oc, lo, hi);
+                            dw_pair::<V, 2, ONE>(m, full, xa, xb, wp, bias, ya, yb, oc, clamp4);
                             oc += 8;
                         }
                         while oc < blocks4 {
-                            dw_pair::<V, 1, ONE>(m, full, xa, xb, wp, bias, ya, yb, oc, lo, hi);
+                            dw_pair::<V, 1, ONE>(m, full, xa, xb, wp, bias, ya, yb, oc, clamp4);
                             oc += 4;
                         }
                     }
@@ -330,11 +354,11 @@ fn dwconv2d_vector<V: F32x4, const ONE: bool>(p: &DwConv2dParams, x: &[f32], fil
                     let (xp, wp, yp) = (x.as_ptr().add(base), filter.as_ptr(), y.as_mut_ptr().add(out));
                     let mut oc = 0;
                     while oc < blocks16 {
-                        dw_block::<V, 4, ONE>(m, taps, xp, wp, bias, yp, oc, lo, hi);
+                        dw_block::<V, 4, ONE>(m, taps, xp, wp, bias, yp, oc, clamp4);
                         oc += 16;
                     }
                     while oc < blocks4 {
-                        dw_block::<V, 1, ONE>(m, taps, xp, wp, bias, yp, oc, lo, hi);
+                        dw_block::<V, 1, ONE>(m, taps, xp, wp, bias, yp, oc, clamp4);
                         oc += 4;
                     }
                 }
