@@ -186,7 +186,7 @@ pub fn clamp<V: F32x4>(x: &[f32], y: &mut [f32], c: Clamp) {
     let (lo, hi) = (V::splat(c.min), V::splat(c.max));
     for i in (0..vectors).step_by(4) {
         // SAFETY: i + 4 <= n <= both lengths.
-        unsafe { V::load(x.as_ptr().add(i)).max(lo).min(hi).store(y.as_mut_ptr().add(i)) };
+        unsafe { V::load(x.as_ptr().add(i)).clamp(lo, hi).store(y.as_mut_ptr().add(i)) };
     }
     for i in vectors..n {
         y[i] = c.apply(x[i]);

@@ -204,7 +204,7 @@ pub unsafe fn igemm_4x8<V: F32x4>(
             v0 = v0.add(p0);
             v1 = v1.add(p1);
         }
-        let (v0, v1) = (v0.max(lo).min(hi), v1.max(lo).min(hi));
+        let (v0, v1) = (v0.clamp(lo, hi), v1.clamp(lo, hi));
         if nc == NR {
             v0.store(dst);
             v1.store(dst.add(4));
@@ -244,7 +244,7 @@ unsafe fn igemm_1x8<V: F32x4>(nc: usize, kc: usize, ks: usize, a: *const *const 
         c0 = c0.add(p0);
         c1 = c1.add(p1);
     }
-    let (v0, v1) = (c0.max(lo).min(hi), c1.max(lo).min(hi));
+    let (v0, v1) = (c0.clamp(lo, hi), c1.clamp(lo, hi));
     if nc == NR {
         v0.store(c);
         v1.store(c.add(4));

@@ -1,4 +1,5 @@
 use super::F32x4;
+use crate::Clamp;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Scalar(pub [f32; 4]);
@@ -64,6 +65,10 @@ impl F32x4 for Scalar {
     #[inline(always)]
     fn max(self, o: Self) -> Self {
         Scalar(lanes(self.0, o.0, nan_max))
+    }
+    #[inline(always)]
+    fn clamp(self, lo: Self, hi: Self) -> Self {
+        Scalar([0, 1, 2, 3].map(|i| Clamp { min: lo.0[i], max: hi.0[i] }.apply(self.0[i])))
     }
     #[inline(always)]
     fn to_array(self) -> [f32; 4] {

@@ -38,6 +38,11 @@ impl F32x4 for Simd128 {
         Simd128(f32x4_max(self.0, o.0))
     }
     #[inline(always)]
+    fn clamp(self, lo: Self, hi: Self) -> Self {
+        // pmax(x, lo) = x < lo ? lo : x; pmin(y, hi) = hi < y ? hi : y.
+        Simd128(f32x4_pmin(f32x4_pmax(self.0, lo.0), hi.0))
+    }
+    #[inline(always)]
     fn to_array(self) -> [f32; 4] {
         [
             f32x4_extract_lane::<0>(self.0),
