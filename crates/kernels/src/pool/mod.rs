@@ -194,7 +194,11 @@ fn max_pool_bwd_tiles<V: F32x4>(p: &Pool3dParams, x: &[f32], dy: &[f32], dx: &mu
         }
     }
     let offsets = &offsets[..kh * kw];
-    dx[..p.input_len()].iter_mut().for_each(|v| *v = 0.0);
+    // Pixels outside every window stay 0; when the windows tile the input exactly there are none.
+    let covered = p.stride_h == p.kernel_h && p.stride_w == p.kernel_w && p.out_h * p.stride_h == p.in_h && p.out_w * p.stride_w == p.in_w;
+    if !covered {
+        dx[..p.input_len()].iter_mut().for_each(|v| *v = 0.0);
+    }
     let zero = V::splat(0.0);
     p.for_each_output(|out, win, item| {
         let corner = item + ((win.z0 * p.in_h as usize + win.y0) * w + win.x0) * c;
@@ -228,7 +232,9 @@ fn max_pool_bwd_tiles<V: F32x4>(p: &Pool3dParams, x: &[f32], dy: &[f32], dx: &mu
                     at = i;
                 }
             }
-            dx[corner + offsets[at] + ch] = dy[out + ch];
+            for (i, &o) in offsets.iter().enumerate() {
+                dx[corner + o + ch] = if i == at { dy[out + ch] } else { 0.0 };
+            }
         }
     });
 }
