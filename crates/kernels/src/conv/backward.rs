@@ -7,8 +7,8 @@
 //!     (col2im); padding taps are dropped.
 //! dW: per chunk of BWD_ROWS output pixels, dW (K x c_out) += colsᵀ (K x rows) · dy (rows x c_out)
 //!     with dy packed as a GEMM's B and colsᵀ never built: a pixel's K values are kh runs of
-//!     kw·c_in contiguous values in (a padded copy of) x, or kh·kw runs of c_in, read through a
-//!     table of (run, pixel) pointers as the forward IGEMM reads its rows.
+//!     kw·c_in contiguous values in (a padded copy of) x, or kh·kw runs of c_in, at fixed offsets
+//!     from its window's corner; along an output row the corners are stride_w·c_in apart.
 //! The bias gradient is a plain sum of dy over pixels (elementwise::reduce_sum).
 
 use super::{conv2d_fwd_packing, conv2d_scratch, Conv2dParams};
@@ -108,21 +108,11 @@ fn conv2d_bwd_input_col2im<V: F32x4>(p: &Conv2dParams, dy: &[f32], filter: &[f32
     }
 }
 
-/// Whether dW reads colsᵀ as kernel rows (kw·c_in contiguous values of a pixel's window row, in a
-/// padded copy of x when windows reach outside it) rather than taps (c_in values each).
-fn reads_row_runs(p: &Conv2dParams) -> bool {
-    p.dilation_w == 1 && p.kernel_w > 1
-}
-
-/// Scratch (f32 values, pointers) of `conv2d_bwd_filter`.
+/// Scratch (f32 values, pointers) of `conv2d_bwd_filter`: packed dy, the padded copy of x, and
+/// one pointer per stretch of a chunk (at most BWD_ROWS / out_w + 2 of them).
 fn bwd_filter_scratch(p: &Conv2dParams) -> (usize, usize) {
-    let packed = packed_weights_len(BWD_ROWS, p.out_c as usize);
-    if reads_row_runs(p) {
-        let copy = if p.reads_padding() { p.padded().input_len() } else { 0 };
-        (packed + copy, p.kernel_h as usize * BWD_ROWS)
-    } else {
-        (packed + p.in_c as usize, p.taps() * BWD_ROWS)
-    }
+    let copy = if p.reads_padding() { p.padded().input_len() } else { 0 };
+    (packed_weights_len(BWD_ROWS, p.out_c as usize) + copy, BWD_ROWS / p.out_w.max(1) as usize + 2)
 }
 
 /// dW = ∂L/∂filter (kh, kw, c_in, c_out) from x and dy.
@@ -134,109 +124,117 @@ pub fn conv2d_bwd_filter<V: F32x4>(p: &Conv2dParams, x: &[f32], dy: &[f32], dfil
     let (packed, rest) = floats.split_at_mut(packed_weights_len(BWD_ROWS, n));
     let dfilter = &mut dfilter[..p.filter_len()];
     dfilter.iter_mut().for_each(|v| *v = 0.0);
-    if reads_row_runs(p) {
-        let (kh, kw) = (p.kernel_h as usize, p.kernel_w as usize);
-        let (q, x) = if p.reads_padding() {
-            let q = p.padded();
-            let copy = &mut rest[..q.input_len()];
-            super::pad_input(p, &q, x, copy);
-            (q, &*copy)
-        } else {
-            (*p, x)
-        };
-        let row_stride = q.in_w as usize * cin;
-        dw_chunks::<V>(p, kh, kw * cin, dy, packed, dfilter, pointers, |m, put| {
-            let (b, oy, ox) = q.pixel(m);
-            let start = ((b * q.in_h as usize + oy * q.stride_h as usize) * q.in_w as usize + ox * q.stride_w as usize) * cin;
-            for ky in 0..kh {
-                let at = start + ky * q.dilation_h as usize * row_stride;
-                put(ky, x[at..at + kw * cin].as_ptr());
-            }
-        });
-    } else {
-        let zeros = &mut rest[..cin];
-        zeros.iter_mut().for_each(|v| *v = 0.0);
-        let zeros = &*zeros;
-        dw_chunks::<V>(p, p.taps(), cin, dy, packed, dfilter, pointers, |m, put| {
-            let (b, oy, ox) = p.pixel(m);
-            for t in 0..p.taps() {
-                let (ky, kx) = (t / p.kernel_w as usize, t % p.kernel_w as usize);
-                put(t, p.tap_offset(b, oy, ox, ky, kx).map_or(zeros.as_ptr(), |o| x[o..o + cin].as_ptr()));
-            }
-        });
+    if p.output_len() == 0 {
+        return;
     }
-}
-
-/// dW (runs·run x c_out) += colsᵀ · dy, chunk by chunk of BWD_ROWS output pixels: dy packed as a GEMM's
-/// B, colsᵀ never built: `fill(m, put)` gives the `runs` pointers of pixel m, each to `run`
-/// contiguous values that are colsᵀ's rows g·run .. (g + 1)·run at that pixel.
-#[allow(clippy::too_many_arguments)]
-fn dw_chunks<V: F32x4>(
-    p: &Conv2dParams,
-    runs: usize,
-    run: usize,
-    dy: &[f32],
-    packed: &mut [f32],
-    dfilter: &mut [f32],
-    pointers: &mut [*const f32],
-    fill: impl Fn(usize, &mut dyn FnMut(usize, *const f32)),
-) {
-    let (m, n) = (p.output_pixels(), p.out_c as usize);
-    assert!(dfilter.len() >= runs * run * n);
+    let (q, x) = if p.reads_padding() {
+        let q = p.padded();
+        let copy = &mut rest[..q.input_len()];
+        super::pad_input(p, &q, x, copy);
+        (q, &*copy)
+    } else {
+        (*p, &x[..p.input_len()])
+    };
+    let row_stride = q.in_w as usize * cin;
+    // colsᵀ rows g·run .. (g + 1)·run at a pixel are `run` contiguous values at `offsets[g]` from its
+    // window's corner: whole kernel rows (kw·c_in values) when dilation_w is 1, else single taps.
+    let (kh, kw, dh, dw) = (p.kernel_h as usize, p.kernel_w as usize, p.dilation_h as usize, p.dilation_w as usize);
+    let mut offsets = [0usize; MAX_RUNS];
+    let run = if dw == 1 { kw * cin } else { cin };
+    let runs = if dw == 1 { kh } else { kh * kw };
+    assert!(runs <= MAX_RUNS, "conv2d_bwd_filter: kernel too large");
+    for (g, offset) in offsets.iter_mut().enumerate().take(runs) {
+        *offset = if dw == 1 { g * dh * row_stride } else { g / kw * dh * row_stride + g % kw * dw * cin };
+    }
+    let stretch = Stretch { step: q.stride_w as usize * cin, width: p.out_w as usize };
+    let m = p.output_pixels();
     for m0 in (0..m).step_by(BWD_ROWS) {
         let mc = BWD_ROWS.min(m - m0);
         pack_weights(mc, n, &dy[m0 * n..], Strides::row_major(n), None, packed);
-        // Layout [run][pixel].
-        for r in 0..mc {
-            fill(m0 + r, &mut |g, ptr| pointers[g * mc + r] = ptr);
+        // One pointer per stretch (the chunk's pixels in one output row): its first window's corner.
+        let stretches = stretch.count(m0, mc);
+        let mut pixel = m0;
+        for corner in pointers[..stretches].iter_mut() {
+            let (b, oy, ox) = q.pixel(pixel);
+            let at = ((b * q.in_h as usize + oy * q.stride_h as usize) * q.in_w as usize + ox * q.stride_w as usize) * cin;
+            *corner = x[at..].as_ptr();
+            pixel += stretch.width - ox;
         }
         let panel_len = NR * (mc + 1);
         for (panel, co) in (0..n).step_by(NR).enumerate() {
             let w = &packed[panel * panel_len + NR..(panel + 1) * panel_len];
-            for g in 0..runs {
+            for (g, &offset) in offsets.iter().enumerate().take(runs) {
                 for j in (0..run).step_by(MR) {
                     let mr = MR.min(run - j);
                     let tile = &mut dfilter[(g * run + j) * n + co..];
-                    // SAFETY: the run's mc pointers each address `run` readable values, of which the
-                    // tile reads j .. j + mr; w holds mc rows of NR; the tile has mr rows of n from co.
-                    unsafe { dw_tile::<V>(mr, NR.min(n - co), mc, pointers[g * mc..].as_ptr(), j, w.as_ptr(), tile.as_mut_ptr(), n) };
+                    // SAFETY: every pixel's window reads offset + run values from its corner inside
+                    // x (or the padded copy); w holds mc rows of NR; the tile has mr rows of n from co.
+                    unsafe {
+                        dw_tile::<V>(mr, NR.min(n - co), &stretch, m0 % stretch.width, mc, pointers.as_ptr(), offset + j, w.as_ptr(), tile.as_mut_ptr(), n)
+                    };
                 }
             }
         }
     }
 }
 
-/// C[mr x nc] += Σ_r a_r ⊗ w_r over output pixels r < mc: a_r the mr values at a[r] + first (rows
-/// past mr repeat the last one, computed and not stored), w_r row r of a packed dy panel.
+/// Most runs per pixel in `conv2d_bwd_filter` (kh, or kh·kw when dilation_w > 1).
+const MAX_RUNS: usize = 64;
+
+/// Output pixels in one output row: consecutive windows `step` values apart in x.
+struct Stretch {
+    step: usize,
+    width: usize,
+}
+
+impl Stretch {
+    /// How many output rows pixels m0 .. m0 + mc touch.
+    fn count(&self, m0: usize, mc: usize) -> usize {
+        (m0 % self.width + mc + self.width - 1) / self.width
+    }
+}
+
+/// C[mr x nc] += Σ_r a_r ⊗ w_r over output pixels r < mc: a_r the mr values at `first` from pixel r's
+/// window corner (rows past mr repeat the last one, computed and not stored), w_r row r of a
+/// packed dy panel. The corners are corners[s] + i·step for stretch s, the first stretch starting
+/// at column ox0.
 ///
 /// # Safety
-/// a holds mc pointers, each to first + mr readable f32; w holds mc rows of NR f32; c has mr rows
-/// of nc writable f32 at stride c_stride.
+/// Every corner + first + mr values is readable; w holds mc rows of NR f32; c has mr rows of nc
+/// writable f32 at stride c_stride.
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn dw_tile<V: F32x4>(mr: usize, nc: usize, mc: usize, a: *const *const f32, first: usize, w: *const f32, c: *mut f32, c_stride: usize) {
+unsafe fn dw_tile<V: F32x4>(mr: usize, nc: usize, stretch: &Stretch, ox0: usize, mc: usize, corners: *const *const f32, first: usize, w: *const f32, c: *mut f32, c_stride: usize) {
     let zero = V::splat(0.0);
     let (mut c00, mut c01, mut c10, mut c11) = (zero, zero, zero, zero);
     let (mut c20, mut c21, mut c30, mut c31) = (zero, zero, zero, zero);
     let (o1, o2, o3) = (1.min(mr - 1), 2.min(mr - 1), 3.min(mr - 1));
     let mut w = w;
-    for r in 0..mc {
-        let b0 = V::load(w);
-        let b1 = V::load(w.add(4));
-        w = w.add(NR);
-        let a0 = (*a.add(r)).add(first);
-        let v0 = V::load_splat(a0);
-        c00 = c00.add(v0.mul(b0));
-        c01 = c01.add(v0.mul(b1));
-        let v1 = V::load_splat(a0.add(o1));
-        c10 = c10.add(v1.mul(b0));
-        c11 = c11.add(v1.mul(b1));
-        let v2 = V::load_splat(a0.add(o2));
-        c20 = c20.add(v2.mul(b0));
-        c21 = c21.add(v2.mul(b1));
-        let v3 = V::load_splat(a0.add(o3));
-        c30 = c30.add(v3.mul(b0));
-        c31 = c31.add(v3.mul(b1));
+    let (mut left, mut width, mut corners) = (mc, stretch.width - ox0, corners);
+    while left > 0 {
+        let len = width.min(left);
+        let mut a0 = (*corners).add(first);
+        for _ in 0..len {
+            let b0 = V::load(w);
+            let b1 = V::load(w.add(4));
+            w = w.add(NR);
+            let v0 = V::load_splat(a0);
+            c00 = c00.add(v0.mul(b0));
+            c01 = c01.add(v0.mul(b1));
+            let v1 = V::load_splat(a0.add(o1));
+            c10 = c10.add(v1.mul(b0));
+            c11 = c11.add(v1.mul(b1));
+            let v2 = V::load_splat(a0.add(o2));
+            c20 = c20.add(v2.mul(b0));
+            c21 = c21.add(v2.mul(b1));
+            let v3 = V::load_splat(a0.add(o3));
+            c30 = c30.add(v3.mul(b0));
+            c31 = c31.add(v3.mul(b1));
+            a0 = a0.add(stretch.step);
+        }
+        left -= len;
+        width = stretch.width;
+        corners = corners.add(1);
     }
     for (i, [v0, v1]) in [[c00, c01], [c10, c11], [c20, c21], [c30, c31]].into_iter().enumerate().take(mr) {
         let dst = c.add(i * c_stride);
