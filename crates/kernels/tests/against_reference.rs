@@ -3,7 +3,7 @@
 //! below, at and above the 4x8 tile. Outputs are prefilled with NaN and guarded past the end.
 
 use convkit_kernels::conv::{conv2d_bwd_filter, conv2d_bwd_input, conv2d_bwd_scratch, conv2d_fwd, conv2d_fwd_packing, conv2d_scratch, Conv2dParams};
-use convkit_kernels::elementwise::{binary, clamp, relu_bwd, relu_bwd_scalar, Add, Broadcast, Mul};
+use convkit_kernels::elementwise::{binary, clamp, reduce_sum, relu_bwd, relu_bwd_scalar, Add, Broadcast, Mul};
 use convkit_kernels::gemm::{gemm, gemm_packing, pack_weights, packed_weights_len, Epilogue, KBlocks, PackSource, Strides, GEMM_INDIRECTION_LEN, KC, NR};
 use convkit_kernels::reference::{binary_reference, conv2d_bwd_filter_reference, conv2d_bwd_input_reference, conv2d_reference, gemm_reference};
 use convkit_kernels::simd::{peak, Fast};
@@ -192,6 +192,46 @@ fn conv2d_gradients_match_reference() {
         let mut reference = vec![0.0; p.filter_len()];
         conv2d_bwd_filter_reference(&p, &x, &dy, &mut reference);
         assert_close(&format!("conv2d dfilter {:?}", p), &dfilter, &reference, 1e-4, 1e-4);
+    }
+}
+
+/// The small CNN's two convolutions ('same' 3x3, c_in 1 and 32): many BWD_ROWS chunks, dx by the
+/// transposed forward convolution, dW by kernel-row runs of the padded input.
+#[test]
+fn conv2d_gradients_of_the_small_cnn_match_reference() {
+    let mut rng = Lcg(29);
+    for (size, cin, cout) in [(28, 1, 32), (14, 32, 64)] {
+        let p = Conv2dParams {
+            batch: 3, in_h: size, in_w: size, in_c: cin, out_h: size, out_w: size, out_c: cout,
+            kernel_h: 3, kernel_w: 3, stride_h: 1, stride_w: 1, dilation_h: 1, dilation_w: 1, pad_top: 1, pad_left: 1,
+        };
+        let (x, filter, dy) = (rng.values(p.input_len(), 1.0), rng.values(p.filter_len(), 1.0), rng.values(p.output_len(), 1.0));
+        let (floats_len, pointers_len) = conv2d_bwd_scratch(&p);
+        let mut floats = vec![f32::NAN; floats_len];
+        let mut pointers = vec![std::ptr::null(); pointers_len];
+        let mut dx = prefilled(p.input_len());
+        conv2d_bwd_input::<Fast>(&p, &dy, &filter, &mut dx, &mut floats, &mut pointers);
+        let mut reference = vec![0.0; p.input_len()];
+        conv2d_bwd_input_reference(&p, &dy, &filter, &mut reference);
+        assert_close(&format!("conv2d dx {:?}", p), &dx, &reference, 1e-4, 1e-4);
+        let mut dfilter = prefilled(p.filter_len());
+        conv2d_bwd_filter::<Fast>(&p, &x, &dy, &mut dfilter, &mut floats, &mut pointers);
+        let mut reference = vec![0.0; p.filter_len()];
+        conv2d_bwd_filter_reference(&p, &x, &dy, &mut reference);
+        assert_close(&format!("conv2d dfilter {:?}", p), &dfilter, &reference, 1e-4, 1e-4);
+    }
+}
+
+#[test]
+fn reduce_sum_matches_a_plain_sum() {
+    // inner: lines of 16 columns, then 4-column vectors, then single columns.
+    let mut rng = Lcg(37);
+    for (outer, mid, inner) in [(1, 300, 32), (2, 7, 37), (3, 5, 3), (1, 1, 16), (2, 9, 20)] {
+        let x = rng.values(outer * mid * inner, 1.0);
+        let mut fast = prefilled(outer * inner);
+        reduce_sum::<Fast>(outer, mid, inner, &x, &mut fast);
+        let reference: Vec<f32> = (0..outer * inner).map(|oi| (0..mid).map(|m| x[(oi / inner * mid + m) * inner + oi % inner]).sum()).collect();
+        assert_close(&format!("reduce_sum {} {} {}", outer, mid, inner), &fast, &reference, 1e-4, 1e-5);
     }
 }
 

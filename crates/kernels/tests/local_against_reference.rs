@@ -245,7 +245,7 @@ fn pool3d_matches_reference_in_1_2_and_3_axes() {
 
 #[test]
 fn max_pool_backward_tiles_match_the_scalar_reference() {
-    // Non-overlapping 'valid' windows (the vector path), with ties, NaNs and odd sizes.
+    // Non-overlapping 'valid' windows (the vector paths), with ties, NaNs and odd sizes.
     let mut rng = Lcg(31);
     for case in 0..40 {
         let (k, s) = [(2, 2), (3, 3), (2, 3), (1, 1)][case % 4];
@@ -273,6 +273,17 @@ fn max_pool_backward_tiles_match_the_scalar_reference() {
             for i in (0..x.len()).step_by(7) {
                 x[i] = f32::NAN;
             }
+        }
+        for max in [true, false] {
+            let mut y = prefilled(p.output_len());
+            if max {
+                max_pool3d_fwd::<Fast>(&p, &x, &mut y)
+            } else {
+                avg_pool3d_fwd::<Fast>(&p, &x, &mut y)
+            }
+            let mut reference = vec![0.0; p.output_len()];
+            pool3d_reference(&p, &x, max, &mut reference);
+            assert_close(&format!("tiles forward max={} case {} {:?}", max, case, p), &y, &reference, 1e-6, 1e-5);
         }
         let dy = rng.values(p.output_len(), 1.0);
         let mut dx = prefilled(p.input_len());

@@ -194,12 +194,29 @@ pub fn clamp<V: F32x4>(x: &[f32], y: &mut [f32], c: Clamp) {
 }
 
 /// y[o, i] = Σ_m x[o, m, i] for x viewed as (outer, mid, inner): summing one run of contiguous axes.
+/// Sixteen columns (one 64-byte line) per pass over the rows, so each line of x is read once: four
+/// at a time read every line four times (the bias gradient of a 32-channel conv: 0.7 ms for 6.4 MB).
 pub fn reduce_sum<V: F32x4>(outer: usize, mid: usize, inner: usize, x: &[f32], y: &mut [f32]) {
     assert!(x.len() >= outer * mid * inner && y.len() >= outer * inner);
     let vectors = inner / 4 * 4;
     for o in 0..outer {
         let (src, dst) = (&x[o * mid * inner..], &mut y[o * inner..(o + 1) * inner]);
-        for i in (0..vectors).step_by(4) {
+        let mut i = 0;
+        while i + 16 <= vectors {
+            let mut acc = [V::splat(0.0); 4];
+            for m in 0..mid {
+                for (l, a) in acc.iter_mut().enumerate() {
+                    // SAFETY: m·inner + i + 16 <= mid·inner, inside src.
+                    *a = a.add(unsafe { V::load(src.as_ptr().add(m * inner + i + 4 * l)) });
+                }
+            }
+            for (l, a) in acc.iter().enumerate() {
+                // SAFETY: i + 16 <= inner.
+                unsafe { a.store(dst.as_mut_ptr().add(i + 4 * l)) };
+            }
+            i += 16;
+        }
+        for i in (i..vectors).step_by(4) {
             let mut acc = V::splat(0.0);
             for m in 0..mid {
                 // SAFETY: m·inner + i + 4 <= mid·inner, inside src.

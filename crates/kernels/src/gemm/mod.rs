@@ -269,11 +269,13 @@ unsafe fn load_row<V: F32x4>(src: *const f32, nc: usize) -> [V; 2] {
     [V::load(row.as_ptr()), V::load(row.as_ptr().add(4))]
 }
 
-/// Longest k-block: a KC x NR slice of a weight panel (16 KB) stays in L1 while every row block of
+/// Longest k-block: a KC x NR slice of a weight panel (18 KB) stays in L1 while every row block of
 /// the chunk sweeps it, instead of the whole panel streaming from L2/L3 once per row block when k
 /// is large (3x3x512: 147 KB panels). Measured (A/B in one process, CPU time): 7x7x512 3x3 and
 /// 7x7x1024 1x1 1.2-1.25x faster; KC = 256 also splits the mid-size rows and loses ~5% there.
-pub const KC: usize = 512;
+/// 576 rather than 512 keeps 3x3x64 (k = 576, e.g. the small CNN's conv2 dx) in one block instead
+/// of two (2 taps + 1): that dx 1.06-1.11x; the forward conv rows unchanged within noise.
+pub const KC: usize = 576;
 
 /// The k-blocks of an IGEMM over ks taps of kc values: whole taps grouped up to KC values when
 /// kc <= KC, else one tap split into near-equal channel ranges; no block is longer than KC.

@@ -65,6 +65,36 @@ impl Pool3dParams {
         let (x0, x1) = clip(ox, self.stride_w, self.pad_left, self.kernel_w, self.in_w);
         Window { z0, z1, y0, y1, x0, x1 }
     }
+    /// Windows that do not overlap and lie wholly inside the input, one plane deep: the usual
+    /// CNN pool (2x2 stride 2 'valid'), whose backward takes a vector path.
+    fn tiles(&self) -> bool {
+        self.kernel_d == 1
+            && self.pad_front == 0
+            && self.pad_top == 0
+            && self.pad_left == 0
+            && self.stride_h >= self.kernel_h
+            && self.stride_w >= self.kernel_w
+            && self.out_d == self.in_d
+            && self.stride_d == 1
+            && (self.out_h as usize).saturating_sub(1) * self.stride_h as usize + self.kernel_h as usize <= self.in_h as usize
+            && (self.out_w as usize).saturating_sub(1) * self.stride_w as usize + self.kernel_w as usize <= self.in_w as usize
+            && (self.kernel_h * self.kernel_w) as usize <= MAX_TILE
+    }
+    /// Calls f(output offset, input offset of the window's first pixel) for every output pixel;
+    /// only for `tiles()` geometries, where no window needs clipping.
+    fn for_each_tile(&self, mut f: impl FnMut(usize, usize)) {
+        let (c, h, w) = (self.channels as usize, self.in_h as usize, self.in_w as usize);
+        let mut out = 0;
+        for plane in 0..self.batch as usize * self.in_d as usize {
+            for oy in 0..self.out_h as usize {
+                let row = (plane * h + oy * self.stride_h as usize) * w;
+                for ox in 0..self.out_w as usize {
+                    f(out, (row + ox * self.stride_w as usize) * c);
+                    out += c;
+                }
+            }
+        }
+    }
     /// Calls f(output offset, window, input offset of item b) for every output pixel.
     fn for_each_output(&self, mut f: impl FnMut(usize, &Window, usize)) {
         let (c, d, h, w) = (self.channels as usize, self.in_d as usize, self.in_h as usize, self.in_w as usize);
@@ -117,6 +147,17 @@ fn pool_fwd<V: F32x4>(p: &Pool3dParams, x: &[f32], y: &mut [f32], max: bool) {
     }
 }
 
+/// The offsets of a window's pixels from its first one, row-major.
+fn window_offsets<'a>(p: &Pool3dParams, offsets: &'a mut [usize; MAX_TILE]) -> &'a [usize] {
+    let (c, w, kh, kw) = (p.channels as usize, p.in_w as usize, p.kernel_h as usize, p.kernel_w as usize);
+    for ky in 0..kh {
+        for kx in 0..kw {
+            offsets[ky * kw + kx] = (ky * w + kx) * c;
+        }
+    }
+    &offsets[..kh * kw]
+}
+
 fn pool_fwd_planes<V: F32x4, const FLAT: bool>(p: &Pool3dParams, x: &[f32], y: &mut [f32], max: bool) {
     assert!(x.len() >= p.input_len() && y.len() >= p.output_len());
     let c = p.channels as usize;
@@ -158,18 +199,7 @@ pub fn avg_pool3d_fwd<V: F32x4>(p: &Pool3dParams, x: &[f32], y: &mut [f32]) {
 /// Windows that tile the input without overlap or padding (2x2 stride 2 'valid', the usual CNN
 /// pool) take a vector path that writes each pixel once; others take `max_pool3d_bwd_scalar`.
 pub fn max_pool3d_bwd<V: F32x4>(p: &Pool3dParams, x: &[f32], dy: &[f32], dx: &mut [f32]) {
-    let tiles = p.kernel_d == 1
-        && p.pad_front == 0
-        && p.pad_top == 0
-        && p.pad_left == 0
-        && p.stride_h >= p.kernel_h
-        && p.stride_w >= p.kernel_w
-        && p.out_d == p.in_d
-        && p.stride_d == 1
-        && (p.out_h as usize).saturating_sub(1) * p.stride_h as usize + p.kernel_h as usize <= p.in_h as usize
-        && (p.out_w as usize).saturating_sub(1) * p.stride_w as usize + p.kernel_w as usize <= p.in_w as usize
-        && (p.kernel_h * p.kernel_w) as usize <= MAX_TILE;
-    if tiles {
+    if p.tiles() {
         max_pool_bwd_tiles::<V>(p, x, dy, dx)
     } else {
         max_pool3d_bwd_scalar(p, x, dy, dx)
@@ -184,20 +214,17 @@ const MAX_TILE: usize = 64;
 /// every window stay 0.
 fn max_pool_bwd_tiles<V: F32x4>(p: &Pool3dParams, x: &[f32], dy: &[f32], dx: &mut [f32]) {
     assert!(x.len() >= p.input_len() && dy.len() >= p.output_len() && dx.len() >= p.input_len());
-    let (c, w) = (p.channels as usize, p.in_w as usize);
+    let c = p.channels as usize;
     let vectors = c / 4 * 4;
-    let (kh, kw) = (p.kernel_h as usize, p.kernel_w as usize);
     let mut offsets = [0usize; MAX_TILE];
-    for ky in 0..kh {
-        for kx in 0..kw {
-            offsets[ky * kw + kx] = (ky * w + kx) * c;
-        }
+    let offsets = window_offsets(p, &mut offsets);
+    // Pixels outside every window stay 0; when the windows tile the input exactly there are none.
+    let covered = p.stride_h == p.kernel_h && p.stride_w == p.kernel_w && p.out_h * p.stride_h == p.in_h && p.out_w * p.stride_w == p.in_w;
+    if !covered {
+        dx[..p.input_len()].iter_mut().for_each(|v| *v = 0.0);
     }
-    let offsets = &offsets[..kh * kw];
-    dx[..p.input_len()].iter_mut().for_each(|v| *v = 0.0);
     let zero = V::splat(0.0);
-    p.for_each_output(|out, win, item| {
-        let corner = item + ((win.z0 * p.in_h as usize + win.y0) * w + win.x0) * c;
+    p.for_each_tile(|out, corner| {
         for ch in (0..vectors).step_by(4) {
             // SAFETY: the window lies inside the input (checked by the caller) and ch + 4 <= c.
             unsafe {
@@ -228,7 +255,9 @@ fn max_pool_bwd_tiles<V: F32x4>(p: &Pool3dParams, x: &[f32], dy: &[f32], dx: &mu
                     at = i;
                 }
             }
-            dx[corner + offsets[at] + ch] = dy[out + ch];
+            for (i, &o) in offsets.iter().enumerate() {
+                dx[corner + o + ch] = if i == at { dy[out + ch] } else { 0.0 };
+            }
         }
     });
 }
