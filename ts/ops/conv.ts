@@ -286,16 +286,14 @@ function convRun(op: string, g: ConvGeometry, x: Tensor, filter: Tensor, bias: T
     const bytes = 4 * heap.kernels.conv_nd_packed_len_f32(taps, g.inC, g.outC, g.groups);
     const packed = filter.packedSlot(op, `conv groups ${g.groups} bias ${bias ? bias.valuesKey() : 'none'}`, bytes);
     const status = heap.kernels.conv_nd_f32(
-      convNdCall(heap, {
-        ...kernelParams(g),
+      convNdCall(heap, kernelParams(g), {
         x: x.pointer(op, 'x'),
         filter: filter.pointer(op, 'filter'),
         bias: pointerOrNull(op, 'bias', bias),
         y: y.pointer(op, 'y'),
-        ...clamp,
         packed: packed.ptr,
         packedReady: packed.ready ? 1 : 0,
-      }),
+      }, clamp),
     );
     if (status === 0) packed.commit();
     return status;
@@ -402,8 +400,7 @@ function convBackward(op: string, g: ConvGeometry, dy: Tensor, other: Tensor, sh
   const out = new Tensor(shape, 'float32', op);
   const input = !op.endsWith('BackpropFilter');
   return launch(op, out, (heap) => {
-    const call = convNdBwdCall(heap, {
-      ...kernelParams(g),
+    const call = convNdBwdCall(heap, kernelParams(g), {
       x: input ? 0 : other.pointer(op, 'x'),
       filter: input ? other.pointer(op, 'filter') : 0,
       dy: dy.pointer(op, 'dy'),

@@ -41,15 +41,13 @@ type DwKernel = 'dwconv2d_f32' | 'dwconv2d_bwd_input_f32' | 'dwconv2d_bwd_filter
 
 function runDw(op: string, kernel: DwKernel, g: DwGeometry, out: Tensor, buffers: { x?: Tensor; filter?: Tensor; bias?: Tensor; dy?: Tensor }, clamp = { clampMin: -Infinity, clampMax: Infinity }): Tensor {
   return launch(op, out, (heap) =>
-    heap.kernels[kernel](dwConv2dCall(heap, {
-      ...g,
+    heap.kernels[kernel](dwConv2dCall(heap, g, {
       x: pointerOrNull(op, 'x', buffers.x),
       filter: pointerOrNull(op, 'filter', buffers.filter),
       bias: pointerOrNull(op, 'bias', buffers.bias),
       dy: pointerOrNull(op, 'dy', buffers.dy),
       out: out.pointer(op, 'out'),
-      ...clamp,
-    })),
+    }, clamp)),
   );
 }
 

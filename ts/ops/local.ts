@@ -69,8 +69,7 @@ type LocalKernel = 'local2d_f32' | 'local2d_bwd_input_f32' | 'local2d_bwd_filter
 
 function runLocal(op: string, kernel: LocalKernel, g: LocalGeometry, out: Tensor, buffers: { x?: Tensor; w?: Tensor; bias?: Tensor; dy?: Tensor }): Tensor {
   return launch(op, out, (heap) =>
-    heap.kernels[kernel](local2dCall(heap, {
-      ...g,
+    heap.kernels[kernel](local2dCall(heap, g, {
       x: pointerOrNull(op, 'x', buffers.x),
       filter: pointerOrNull(op, 'w', buffers.w),
       bias: pointerOrNull(op, 'bias', buffers.bias),

@@ -72,10 +72,9 @@ export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
       bBatchStride: b.rank > 2 ? k * n : 0,
       bias: pointerOrNull(op, 'bias', bias),
       c: out.pointer(op, 'out'),
-      ...clamp,
       packed: packed?.ptr ?? 0,
       packedReady: packed?.ready ? 1 : 0,
-    }));
+    }, clamp));
     if (status === 0) packed?.commit();
     return status;
   });

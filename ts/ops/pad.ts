@@ -31,7 +31,7 @@ function paddedShape(x: Tensor, pad: CircularPadding): number[] {
 /** Runs the padding (from x-sized to padded) or its adjoint (from padded to x-sized) into `to`. */
 function runPad(op: string, kernel: 'pad_circular_f32' | 'pad_circular_adjoint_f32', x: Tensor, pad: CircularPadding, from: Tensor, to: Tensor): Tensor {
   const [batch, h, w, c] = imageDims(x);
-  return launch(op, to, (heap) => heap.kernels[kernel](padCall(heap, { batch, h, w, c, ...pad, from: from.pointer(op, 'x'), to: to.pointer(op, 'y') })));
+  return launch(op, to, (heap) => heap.kernels[kernel](padCall(heap, { batch, h, w, c, from: from.pointer(op, 'x'), to: to.pointer(op, 'y') }, pad)));
 }
 
 /** The circular padding of x (n, h, w, c) or (n, t, c), shapes checked by the caller (h, w >= 1); differentiable. */

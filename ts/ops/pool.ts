@@ -56,7 +56,7 @@ export function pool2dGeometry(op: string, x: readonly number[], options: Pool2d
 
 /** A 2-D pool is the depth-1 case of the 3-D pool kernel. */
 function as3d(g: Pool2dGeometry): Pool3dGeometry {
-  return { ...g, inD: 1, outD: 1, kernelD: 1, strideD: 1, padFront: 0 };
+  return { inD: 1, outD: 1, kernelD: 1, strideD: 1, padFront: 0, ...g };
 }
 
 function pool2d(op: 'maxPool2d' | 'avgPool2d', x: Tensor, options: Pool2dOptions): Tensor {
@@ -150,7 +150,7 @@ type Pool3dKernel = 'max_pool3d_f32' | 'avg_pool3d_f32' | 'max_pool3d_bwd_f32' |
 
 function runPool3d(op: string, kernel: Pool3dKernel, g: Pool3dGeometry, out: Tensor, x: Tensor | null, dy: Tensor | null): Tensor {
   return launch(op, out, (heap: Heap) =>
-    heap.kernels[kernel](pool3dCall(heap, { ...g, x: pointerOrNull(op, 'x', x), dy: pointerOrNull(op, 'dy', dy), out: out.pointer(op, 'out') })),
+    heap.kernels[kernel](pool3dCall(heap, g, { x: pointerOrNull(op, 'x', x), dy: pointerOrNull(op, 'dy', dy), out: out.pointer(op, 'out') })),
   );
 }
 
