@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { median } from './lib.mjs';
 
 export const RUNTIME_ORDER = ['node', 'deno', 'bun', 'chromium', 'firefox'];
 
@@ -107,12 +108,27 @@ function customMarkdown(section) {
   return parts.join('\n\n');
 }
 
+/**
+ * One report from several runs of the same suite (`--repeat`): every number is its median over the
+ * runs (times, rates and the peak alike; rows match by position), everything else the first run's.
+ */
+export function medianReport(reports) {
+  const merge = (values) => {
+    const [first] = values;
+    if (typeof first === 'number') return median(values.filter((v) => typeof v === 'number'));
+    if (Array.isArray(first)) return first.map((_, i) => merge(values.map((v) => v?.[i])));
+    if (first && typeof first === 'object') return Object.fromEntries(Object.keys(first).map((k) => [k, merge(values.map((v) => v?.[k]))]));
+    return first;
+  };
+  return { ...merge(reports), runs: reports.length };
+}
+
 export function describeRun(report) {
   const bits = [
     report.runtimeVersion,
     report.cpu,
     `SIMD128 peak ${report.peak.gflops.toFixed(1)} GFLOP/s (peak_probe)`,
-    report.quick ? '--quick' : 'full run',
+    (report.quick ? '--quick' : 'full run') + (report.runs > 1 ? `, median of ${report.runs} runs` : ''),
     report.date.slice(0, 16).replace('T', ' ') + ' UTC',
   ].filter(Boolean);
   return bits.join('; ');
@@ -120,7 +136,8 @@ export function describeRun(report) {
 
 export function methodText(report) {
   const m = report.method;
-  return `Medians of ${m.samples} interleaved samples of >= ${m.minSampleMs} ms each after ${m.warmupCalls} warm-up calls; ` +
+  const runs = report.runs > 1 ? `; each figure is then the median over ${report.runs} runs of the whole suite` : '';
+  return `Medians of ${m.samples} interleaved samples of >= ${m.minSampleMs} ms each after ${m.warmupCalls} warm-up calls${runs}; ` +
     `tfjs-cpu and ConvNetJS timed apart (${report.slowPeers.samples} sample(s), ${report.slowPeers.maxCallMs} ms budget per call); ` +
     `outputs agree with convkit's to ${report.agreementRtol} of max |y| before timing; one thread everywhere.`;
 }

@@ -1,7 +1,9 @@
 // `npm run bench`: runs the benchmark suite (bench/suite.mjs) in one or more runtimes and writes
 // bench/results/suite-<runtime>.json, suite.md + suite.svg (the first runtime) and, with several
 // runtimes, runtimes.md + runtimes.svg (side by side).
-//   npm run bench -- [--quick] [--runtimes node,deno,bun,chromium,firefox] [--sections conv2d,depthwise,...]
+//   npm run bench -- [--quick] [--runtimes node,deno,bun,chromium,firefox] [--sections conv2d,depthwise,...] [--repeat n]
+// --repeat n runs the suite n times in Node, Deno and Bun and reports each figure's median over the
+// runs (this machine's speed drifts between runs by more than the samples within one run vary).
 // The suite is bundled with esbuild (tfjs's gradients are extension-less ES modules that Node cannot
 // load, and browsers need one file): Node, Deno and Bun run bench/hosts/server.mjs's bundle in a
 // child process; Chromium and Firefox open bench/hosts/browser.html from a local HTTP server (the
@@ -13,7 +15,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { writeReports } from './report.mjs';
+import { medianReport, writeReports } from './report.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const cacheDir = join(root, 'bench/.cache');
@@ -29,6 +31,7 @@ const option = (name, fallback) => {
 const quick = argv.includes('--quick');
 const runtimes = option('--runtimes', 'node').split(',').map((r) => r.trim()).filter(Boolean);
 const sections = option('--sections', null);
+const repeat = Number(option('--repeat', '1'));
 
 /**
  * esbuild plugin: convkit stays the package's own dist/ (its wasm and data sit beside it); the optional
@@ -116,11 +119,16 @@ async function runServer(runtime, file) {
   const { bin, args } = SERVER_RUNTIMES[runtime];
   if (!existsSync(bin)) return { skipped: `${bin} not found (npm install, devDependency ${runtime})` };
   const out = join(cacheDir, `suite-${runtime}.json`);
-  await rm(out, { force: true });
   const extra = [...(quick ? ['--quick'] : []), ...(sections ? ['--sections', sections] : []), '--out', out, '--root', root];
-  const { error } = await runChild(runtime, bin, [...args(file), ...extra]);
-  if (error) return { failed: error };
-  return { report: JSON.parse(await readFile(out, 'utf8')) };
+  const reports = [];
+  for (let run = 1; run <= repeat; run++) {
+    if (repeat > 1) console.log(`--- ${runtime}: run ${run} of ${repeat}`);
+    await rm(out, { force: true });
+    const { error } = await runChild(runtime, bin, [...args(file), ...extra]);
+    if (error) return { failed: error };
+    reports.push(JSON.parse(await readFile(out, 'utf8')));
+  }
+  return { report: reports.length > 1 ? medianReport(reports) : reports[0] };
 }
 
 const BROWSERS = {
@@ -165,6 +173,7 @@ async function runBrowser(runtime, tools) {
 async function main() {
   const unknown = runtimes.filter((r) => !ALL_RUNTIMES.includes(r));
   if (unknown.length) throw new Error(`unknown runtime(s) ${unknown.join(', ')}; known: ${ALL_RUNTIMES.join(', ')}`);
+  if (!(Number.isInteger(repeat) && repeat >= 1)) throw new Error(`--repeat expects a whole number of runs >= 1, received ${option('--repeat')}`);
   if (!existsSync(join(root, 'dist/convkit.js'))) throw new Error('dist/convkit.js is missing: run `npm run build` first');
   await mkdir(cacheDir, { recursive: true });
   await mkdir(resultsDir, { recursive: true });
