@@ -292,16 +292,21 @@ export async function readReports(dir) {
   return reports;
 }
 
-/** suite.md/svg from this run's first report; runtimes.md/svg from every report in dir. */
+/**
+ * suite.md/svg from this run's Node report (the README's runtime), else its first report; so a run
+ * of the other runtimes alone leaves them alone. runtimes.md/svg from every report in dir.
+ */
 export async function writeReports(runReports, dir, { skipped = [] } = {}) {
   const files = [];
   const write = async (file, text) => {
     await writeFile(join(dir, file), text);
     files.push(join(dir, file));
   };
-  const main = runReports[0];
-  await write('suite.md', suiteMarkdown(main));
-  await write('suite.svg', suiteSvg(main));
+  const main = runReports.find((r) => r.runtime === 'node') ?? runReports[0];
+  if (main.runtime === 'node' || !existsSync(join(dir, 'suite-node.json'))) {
+    await write('suite.md', suiteMarkdown(main));
+    await write('suite.svg', suiteSvg(main));
+  }
   const all = await readReports(dir);
   if (all.length > 1) {
     await write('runtimes.md', runtimesMarkdown(all, skipped));

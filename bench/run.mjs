@@ -1,5 +1,5 @@
 // `npm run bench`: runs the benchmark suite (bench/suite.mjs) in one or more runtimes and writes
-// bench/results/suite-<runtime>.json, suite.md + suite.svg (the first runtime) and, with several
+// bench/results/suite-<runtime>.json, suite.md + suite.svg (Node's) and, with several
 // runtimes, runtimes.md + runtimes.svg (side by side).
 //   npm run bench -- [--quick] [--runtimes node,deno,bun,chromium,firefox] [--sections conv2d,depthwise,...] [--repeat n]
 // --repeat n runs the suite n times in Node, Deno and Bun and reports each figure's median over the
