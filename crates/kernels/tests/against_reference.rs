@@ -176,22 +176,7 @@ fn conv2d_gradients_match_reference() {
     let mut rng = Lcg(13);
     for case in 0..60 {
         let p = random_conv(&mut rng, case);
-        let (x, filter, dy) = (rng.values(p.input_len(), 1.0), rng.values(p.filter_len(), 1.0), rng.values(p.output_len(), 1.0));
-        let (floats_len, pointers_len) = conv2d_bwd_scratch(&p);
-        let mut floats = vec![f32::NAN; floats_len];
-        let mut pointers = vec![std::ptr::null(); pointers_len];
-
-        let mut dx = prefilled(p.input_len());
-        conv2d_bwd_input::<Fast>(&p, &dy, &filter, &mut dx, &mut floats, &mut pointers);
-        let mut reference = vec![0.0; p.input_len()];
-        conv2d_bwd_input_reference(&p, &dy, &filter, &mut reference);
-        assert_close(&format!("conv2d dx {:?}", p), &dx, &reference, 1e-4, 1e-4);
-
-        let mut dfilter = prefilled(p.filter_len());
-        conv2d_bwd_filter::<Fast>(&p, &x, &dy, &mut dfilter, &mut floats, &mut pointers);
-        let mut reference = vec![0.0; p.filter_len()];
-        conv2d_bwd_filter_reference(&p, &x, &dy, &mut reference);
-        assert_close(&format!("conv2d dfilter {:?}", p), &dfilter, &reference, 1e-4, 1e-4);
+        check_conv2d_gradients(&mut rng, p);
     }
 }
 
@@ -205,21 +190,28 @@ fn conv2d_gradients_of_the_small_cnn_match_reference() {
             batch: 3, in_h: size, in_w: size, in_c: cin, out_h: size, out_w: size, out_c: cout,
             kernel_h: 3, kernel_w: 3, stride_h: 1, stride_w: 1, dilation_h: 1, dilation_w: 1, pad_top: 1, pad_left: 1,
         };
-        let (x, filter, dy) = (rng.values(p.input_len(), 1.0), rng.values(p.filter_len(), 1.0), rng.values(p.output_len(), 1.0));
-        let (floats_len, pointers_len) = conv2d_bwd_scratch(&p);
-        let mut floats = vec![f32::NAN; floats_len];
-        let mut pointers = vec![std::ptr::null(); pointers_len];
-        let mut dx = prefilled(p.input_len());
-        conv2d_bwd_input::<Fast>(&p, &dy, &filter, &mut dx, &mut floats, &mut pointers);
-        let mut reference = vec![0.0; p.input_len()];
-        conv2d_bwd_input_reference(&p, &dy, &filter, &mut reference);
-        assert_close(&format!("conv2d dx {:?}", p), &dx, &reference, 1e-4, 1e-4);
-        let mut dfilter = prefilled(p.filter_len());
-        conv2d_bwd_filter::<Fast>(&p, &x, &dy, &mut dfilter, &mut floats, &mut pointers);
-        let mut reference = vec![0.0; p.filter_len()];
-        conv2d_bwd_filter_reference(&p, &x, &dy, &mut reference);
-        assert_close(&format!("conv2d dfilter {:?}", p), &dfilter, &reference, 1e-4, 1e-4);
+        check_conv2d_gradients(&mut rng, p);
     }
+}
+
+/// conv2d_bwd_input and conv2d_bwd_filter against the references, on random x, filter and dy.
+fn check_conv2d_gradients(rng: &mut Lcg, p: Conv2dParams) {
+    let (x, filter, dy) = (rng.values(p.input_len(), 1.0), rng.values(p.filter_len(), 1.0), rng.values(p.output_len(), 1.0));
+    let (floats_len, pointers_len) = conv2d_bwd_scratch(&p);
+    let mut floats = vec![f32::NAN; floats_len];
+    let mut pointers = vec![std::ptr::null(); pointers_len];
+
+    let mut dx = prefilled(p.input_len());
+    conv2d_bwd_input::<Fast>(&p, &dy, &filter, &mut dx, &mut floats, &mut pointers);
+    let mut reference = vec![0.0; p.input_len()];
+    conv2d_bwd_input_reference(&p, &dy, &filter, &mut reference);
+    assert_close(&format!("conv2d dx {:?}", p), &dx, &reference, 1e-4, 1e-4);
+
+    let mut dfilter = prefilled(p.filter_len());
+    conv2d_bwd_filter::<Fast>(&p, &x, &dy, &mut dfilter, &mut floats, &mut pointers);
+    let mut reference = vec![0.0; p.filter_len()];
+    conv2d_bwd_filter_reference(&p, &x, &dy, &mut reference);
+    assert_close(&format!("conv2d dfilter {:?}", p), &dfilter, &reference, 1e-4, 1e-4);
 }
 
 #[test]
