@@ -22,7 +22,10 @@ const fixed = (v, digits) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) :
 const ok = (r) => r && r.ms !== undefined;
 /** > 1: convkit is faster. */
 const times = (s) => `${s >= 10 ? s.toFixed(0) : s.toFixed(2)}×`;
-const speedup = (row, lib) => (ok(row.results[lib]) && ok(row.results.convkit) ? row.results[lib].ms / row.results.convkit.ms : null);
+/** A peer's time over convkit's in one run's row. */
+const runSpeedup = (row, lib) => (ok(row.results[lib]) && ok(row.results.convkit) ? row.results[lib].ms / row.results.convkit.ms : null);
+/** Over several runs (`medianReport`), the median of the runs' own ratios. */
+const speedup = (row, lib) => row.speedups?.[lib] ?? runSpeedup(row, lib);
 
 function cell(section, r) {
   if (!ok(r)) return '–';
@@ -111,6 +114,8 @@ function customMarkdown(section) {
 /**
  * One report from several runs of the same suite (`--repeat`): every number is its median over the
  * runs (times, rates and the peak alike; rows match by position), everything else the first run's.
+ * A row's ratios to convkit are the medians of each run's own ratios (`speedups`): within a run the
+ * libraries' samples interleave, so a run that is slow for all of them leaves its ratios alone.
  */
 export function medianReport(reports) {
   const merge = (values) => {
@@ -120,7 +125,18 @@ export function medianReport(reports) {
     if (first && typeof first === 'object') return Object.fromEntries(Object.keys(first).map((k) => [k, merge(values.map((v) => v?.[k]))]));
     return first;
   };
-  return { ...merge(reports), runs: reports.length };
+  const merged = merge(reports);
+  merged.sections.forEach((section, s) =>
+    section.rows.forEach((row, r) => {
+      if (!row.results?.convkit) return; // the FFT and circular rows compare columns of their own
+      const runs = reports.map((report) => report.sections[s]?.rows[r]).filter(Boolean);
+      row.speedups = Object.fromEntries(Object.keys(row.results).filter((lib) => lib !== 'convkit').flatMap((lib) => {
+        const ratios = runs.map((run) => runSpeedup(run, lib)).filter((v) => v !== null);
+        return ratios.length ? [[lib, median(ratios)]] : [];
+      }));
+    }),
+  );
+  return { ...merged, runs: reports.length };
 }
 
 export function describeRun(report) {
@@ -136,7 +152,7 @@ export function describeRun(report) {
 
 export function methodText(report) {
   const m = report.method;
-  const runs = report.runs > 1 ? `; each figure is then the median over ${report.runs} runs of the whole suite` : '';
+  const runs = report.runs > 1 ? `; each figure is then the median over ${report.runs} runs of the whole suite (a ratio: the median of the runs' own ratios)` : '';
   return `Medians of ${m.samples} interleaved samples of >= ${m.minSampleMs} ms each after ${m.warmupCalls} warm-up calls${runs}; ` +
     `tfjs-cpu and ConvNetJS timed apart (${report.slowPeers.samples} sample(s), ${report.slowPeers.maxCallMs} ms budget per call); ` +
     `outputs agree with convkit's to ${report.agreementRtol} of max |y| before timing; one thread everywhere.`;
