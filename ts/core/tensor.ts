@@ -24,13 +24,6 @@ interface PackedCopy {
   key: string | null;
 }
 
-/** A tensor's packed-copy buffer for one call: `ready` when it already holds the form asked for; else fill it, then commit(). */
-export interface PackedSlot {
-  ptr: number;
-  ready: boolean;
-  commit(): void;
-}
-
 const live = { tensors: 0, bytes: 0, packedBytes: 0 };
 let nextSerial = 0;
 const scopes: Set<Tensor>[] = [];
@@ -116,10 +109,11 @@ export class Tensor {
   }
 
   /**
-   * The buffer of `bytes` kept with this tensor for a packed form of its values. `key` names everything
-   * else the form depends on; the slot is ready when the buffer holds that form of the current values.
+   * Runs `kernel` with the buffer of `bytes` kept with this tensor for a packed form of its values, and
+   * whether the buffer already holds that form of the current values. `key` names everything else the
+   * form depends on. A kernel that succeeds (status 0) leaves the form there for the next call.
    */
-  packedSlot(op: string, key: string, bytes: number): PackedSlot {
+  withPackedCopy(op: string, key: string, bytes: number, kernel: (ptr: number, ready: boolean) => number): number {
     const storage = this.storage;
     if (!storage) throw new DisposedError(op, `a disposed tensor of shape ${formatShape(this.shape)} has no packed copy`);
     if (storage.packed?.bytes !== bytes) {
@@ -131,7 +125,9 @@ export class Tensor {
     const full = `${this.writes}|${key}`;
     const ready = packed.key === full;
     if (!ready) packed.key = null;
-    return { ptr: packed.ptr, ready, commit: () => void (packed.key = full) };
+    const status = kernel(packed.ptr, ready);
+    if (status === 0) packed.key = full;
+    return status;
   }
 
   /** A copy of the values. */

@@ -284,19 +284,18 @@ function convRun(op: string, g: ConvGeometry, x: Tensor, filter: Tensor, bias: T
     // The filter is packed into a buffer kept with it and reused while it and the bias are unchanged.
     const taps = g.kernel[0] * g.kernel[1] * g.kernel[2];
     const bytes = 4 * heap.kernels.conv_nd_packed_len_f32(taps, g.inC, g.outC, g.groups);
-    const packed = filter.packedSlot(op, `conv groups ${g.groups} bias ${bias ? bias.valuesKey() : 'none'}`, bytes);
-    const status = heap.kernels.conv_nd_f32(
-      convNdCall(heap, kernelParams(g), {
-        x: x.pointer(op, 'x'),
-        filter: filter.pointer(op, 'filter'),
-        bias: pointerOrNull(op, 'bias', bias),
-        y: y.pointer(op, 'y'),
-        packed: packed.ptr,
-        packedReady: packed.ready ? 1 : 0,
-      }, clamp),
+    return filter.withPackedCopy(op, `conv groups ${g.groups} bias ${bias ? bias.valuesKey() : 'none'}`, bytes, (packed, ready) =>
+      heap.kernels.conv_nd_f32(
+        convNdCall(heap, kernelParams(g), {
+          x: x.pointer(op, 'x'),
+          filter: filter.pointer(op, 'filter'),
+          bias: pointerOrNull(op, 'bias', bias),
+          y: y.pointer(op, 'y'),
+          packed,
+          packedReady: ready ? 1 : 0,
+        }, clamp),
+      ),
     );
-    if (status === 0) packed.commit();
-    return status;
   });
   return y;
 }

@@ -57,9 +57,7 @@ export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
   const clamp = activationClamp(op, options.activation);
   const out = new Tensor([...batchShape, m, n], 'float32', op);
   launch(op, out, (heap) => {
-    // A 2-D B (a weight matrix) is packed into a buffer kept with it, reused while it and the bias are unchanged.
-    const packed = b.rank === 2 ? b.packedSlot(op, `matMul transposeB ${transposeB} bias ${bias ? bias.valuesKey() : 'none'}`, 4 * heap.kernels.gemm_packed_len_f32(k, n)) : null;
-    const status = heap.kernels.gemm_f32(gemmCall(heap, {
+    const gemm = (packed: number, ready: boolean) => heap.kernels.gemm_f32(gemmCall(heap, {
       batch: sizeOf(batchShape),
       m, n, k,
       a: a.pointer(op, 'a'),
@@ -72,11 +70,12 @@ export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
       bBatchStride: b.rank > 2 ? k * n : 0,
       bias: pointerOrNull(op, 'bias', bias),
       c: out.pointer(op, 'out'),
-      packed: packed?.ptr ?? 0,
-      packedReady: packed?.ready ? 1 : 0,
+      packed,
+      packedReady: ready ? 1 : 0,
     }, clamp));
-    if (status === 0) packed?.commit();
-    return status;
+    // A 2-D B (a weight matrix) is packed into a buffer kept with it, reused while it and the bias are unchanged.
+    if (b.rank !== 2) return gemm(0, false);
+    return b.withPackedCopy(op, `matMul transposeB ${transposeB} bias ${bias ? bias.valuesKey() : 'none'}`, 4 * heap.kernels.gemm_packed_len_f32(k, n), gemm);
   });
   record(op, bias ? [a, b, bias] : [a, b], [out], ([dy], [needA, needB, needBias]) =>
     tidy(() => {
