@@ -59,6 +59,12 @@ fn rows(p: &PadParams) -> impl Iterator<Item = (usize, usize)> + '_ {
     (0..p.batch as usize).flat_map(move |b| (0..oh).map(move |i| ((b * oh + i) * ow, (b * h + wrap(i, p.top, h as u32)) * w)))
 }
 
+/// Every copy the padding makes, in f32 values: (offset in y, offset in x, length).
+fn copies(p: &PadParams) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+    let c = p.c as usize;
+    rows(p).flat_map(move |(out_row, in_row)| column_runs(p).map(move |(dst, src, len)| ((out_row + dst) * c, (in_row + src) * c, len * c)))
+}
+
 fn check(p: &PadParams, x_len: usize, y_len: usize, what: &str) {
     assert!(p.output_len() == 0 || (p.h >= 1 && p.w >= 1), "{}: cannot wrap an empty axis", what);
     assert!(x_len >= p.input_len() && y_len >= p.output_len(), "{}: buffers too short", what);
@@ -70,12 +76,8 @@ pub fn pad_circular_nhwc_f32(p: &PadParams, x: &[f32], y: &mut [f32]) {
     if p.output_len() == 0 {
         return;
     }
-    let c = p.c as usize;
-    for (out_row, in_row) in rows(p) {
-        for (dst, src, len) in column_runs(p) {
-            let (dst, src) = ((out_row + dst) * c, (in_row + src) * c);
-            y[dst..dst + len * c].copy_from_slice(&x[src..src + len * c]);
-        }
+    for (dst, src, len) in copies(p) {
+        y[dst..dst + len].copy_from_slice(&x[src..src + len]);
     }
 }
 
@@ -86,11 +88,7 @@ pub fn pad_circular_nhwc_adjoint_f32(p: &PadParams, dy: &[f32], dx: &mut [f32]) 
     if p.output_len() == 0 {
         return;
     }
-    let c = p.c as usize;
-    for (out_row, in_row) in rows(p) {
-        for (dst, src, len) in column_runs(p) {
-            let (dst, src) = ((out_row + dst) * c, (in_row + src) * c);
-            dx[src..src + len * c].iter_mut().zip(&dy[dst..dst + len * c]).for_each(|(d, g)| *d += g);
-        }
+    for (dst, src, len) in copies(p) {
+        dx[src..src + len].iter_mut().zip(&dy[dst..dst + len]).for_each(|(d, g)| *d += g);
     }
 }
