@@ -137,13 +137,15 @@ export function convNdSweep(k: RawKernels, seed: number, cases: number): void {
   const arena = new Arena(k);
   try {
     for (let c = 0; c < cases; c++) {
-      const dims = [1, 2, 3][c % 3]!;
-      const groups = int(1, 3);
-      const [batch, cin, cout] = [int(1, 2), groups * int(1, 5), groups * int(1, 9)];
-      const circular = c % 4 === 0 ? int(0, 7) & ~((1 << (3 - dims)) - 1) : 0;
+      // Every fifth case is 2-D 3x3 stride 1 with 16-32 channels: the Winograd plan.
+      const winograd = c % 5 === 4;
+      const dims = winograd ? 2 : [1, 2, 3][c % 3]!;
+      const groups = winograd ? 1 : int(1, 3);
+      const [batch, cin, cout] = winograd ? [int(1, 2), 4 * int(4, 8), 4 * int(4, 8)] : [int(1, 2), groups * int(1, 5), groups * int(1, 9)];
+      const circular = c % 4 === 0 && !winograd ? int(0, 7) & ~((1 << (3 - dims)) - 1) : 0;
       const axes = [0, 1, 2].map((a) => {
         if (a < 3 - dims) return { size: 1, out: 1, k: 1, s: 1, d: 1, before: 0 };
-        const [k, s, d] = [int(1, 3), int(1, 2), int(1, 2)];
+        const [k, s, d] = winograd ? [3, 1, 1] : [int(1, 3), int(1, 2), int(1, 2)];
         const span = d * (k - 1) + 1;
         const size = Math.max(int(1, 6), circular & (1 << a) ? span : 1);
         const [before, after] = [Math.min(int(0, 2), size), Math.min(int(0, 2), size)];
@@ -156,9 +158,10 @@ export function convNdSweep(k: RawKernels, seed: number, cases: number): void {
       const filter = arena.floats(values(spatial(pick('k')) * (cin / groups) * cout));
       const bias = c % 2 ? arena.floats(values(cout)) : 0;
       const params = [batch, cin, cout, groups, circular, ...pick('size'), ...pick('out'), ...pick('k'), ...pick('s'), ...pick('d'), ...pick('before')];
-      const packed = arena.floats(new Float32Array(k.conv_nd_packed_len_f32(spatial(pick('k')), cin, cout, groups)).fill(NaN));
       const clamp = [c % 3 ? -Infinity : 0, Infinity];
-      const call = (out: number, packedReady: number) => arena.words([...params, x, filter, bias, out, ...clamp, packed, packedReady], params.length + 4, params.length + 6);
+      const words = (out: number, packed: number, packedReady: number) => arena.words([...params, x, filter, bias, out, ...clamp, packed, packedReady], params.length + 4, params.length + 6);
+      const packed = arena.floats(new Float32Array(k.conv_nd_packed_len_f32(words(0, 0, 0))).fill(NaN));
+      const call = (out: number, packedReady: number) => words(out, packed, packedReady);
       const label = `conv_nd x=(${batch},${pick('size')},${cin}) kernel=(${pick('k')}) groups=${groups} circular=${circular} strides=(${pick('s')}) dilations=(${pick('d')}) pad=(${pick('before')})`;
       // The first call packs the filter; the second reads what it packed.
       for (const ready of [0, 1]) {

@@ -281,20 +281,14 @@ function circularByPadding(op: string, g: ConvGeometry, x: Tensor, filter: Tenso
 function convRun(op: string, g: ConvGeometry, x: Tensor, filter: Tensor, bias: Tensor | undefined, clamp: { clampMin: number; clampMax: number }): Tensor {
   const y = new Tensor(outputShape(g), 'float32', op);
   launch(op, y, (heap) => {
+    const buffers = { x: x.pointer(op, 'x'), filter: filter.pointer(op, 'filter'), bias: pointerOrNull(op, 'bias', bias), y: y.pointer(op, 'y') };
+    const call = (packed: number, packedReady: number) => convNdCall(heap, kernelParams(g), buffers, { packed, packedReady }, clamp);
     // The filter is packed into a buffer kept with it and reused while it and the bias are unchanged.
-    const taps = g.kernel[0] * g.kernel[1] * g.kernel[2];
-    const bytes = 4 * heap.kernels.conv_nd_packed_len_f32(taps, g.inC, g.outC, g.groups);
+    // Its length names the layout (the kernel's plan: GEMM panels or Winograd), so a change of plan
+    // reallocates it and packs afresh.
+    const bytes = 4 * heap.kernels.conv_nd_packed_len_f32(call(0, 0));
     return filter.withPackedCopy(op, `conv groups ${g.groups} bias ${bias ? bias.valuesKey() : 'none'}`, bytes, (packed, ready) =>
-      heap.kernels.conv_nd_f32(
-        convNdCall(heap, kernelParams(g), {
-          x: x.pointer(op, 'x'),
-          filter: filter.pointer(op, 'filter'),
-          bias: pointerOrNull(op, 'bias', bias),
-          y: y.pointer(op, 'y'),
-          packed,
-          packedReady: ready ? 1 : 0,
-        }, clamp),
-      ),
+      heap.kernels.conv_nd_f32(call(packed, ready ? 1 : 0)),
     );
   });
   return y;

@@ -7,8 +7,12 @@ use convkit_kernels::reference::{conv_nd_bwd_filter_reference, conv_nd_bwd_input
 use convkit_kernels::simd::Fast;
 use convkit_kernels::Clamp;
 
-/// Sizes below, at and above the 4x8 tile; case % 4 picks 1-D, 2-D, 3-D or 2-D with groups 1 (fast paths).
+/// Sizes below, at and above the 4x8 tile; case % 4 picks 1-D, 2-D, 3-D or 2-D with groups 1 (fast
+/// paths), and every seventh case is a 3x3 stride-1 convolution with enough channels for Winograd.
 fn random_params(rng: &mut Lcg, case: usize) -> ConvNdParams {
+    if case % 7 == 6 {
+        return winograd_params(rng);
+    }
     let mut pick = |lo: usize, hi: usize| lo + rng.below(hi - lo + 1);
     let dims = [1, 2, 3, 2][case % 4];
     let groups = if case % 4 == 3 { 1 } else { pick(1, 3) };
@@ -36,6 +40,26 @@ fn random_params(rng: &mut Lcg, case: usize) -> ConvNdParams {
         p.kernel[a] = k as u32;
         p.stride[a] = s as u32;
         p.dilation[a] = d as u32;
+        p.pad_before[a] = before as u32;
+    }
+    p
+}
+
+/// 2-D 3x3, stride 1, 16-36 channels (multiples of 4), odd and even sizes, any padding.
+fn winograd_params(rng: &mut Lcg) -> ConvNdParams {
+    let mut pick = |lo: usize, hi: usize| lo + rng.below(hi - lo + 1);
+    let (cin, cout) = (4 * pick(4, 8), 4 * pick(4, 9));
+    let mut p = ConvNdParams { batch: pick(1, 2) as u32, in_c: cin as u32, out_c: cout as u32, groups: 1, ..Default::default() };
+    p.input[0] = 1;
+    p.output[0] = 1;
+    p.kernel = [1, 3, 3];
+    p.stride = [1; 3];
+    p.dilation = [1; 3];
+    for a in 1..3 {
+        let size = pick(1, 9);
+        let (before, after) = (pick(0, 2), pick(0, 2));
+        p.input[a] = size as u32;
+        p.output[a] = ((size + before + after).max(3) - 3 + 1) as u32;
         p.pad_before[a] = before as u32;
     }
     p

@@ -53,11 +53,13 @@ pub unsafe fn conv_nd_f32(call: *const ConvNdCall) -> u32 {
     }))
 }
 
-/// f32 values of the packed filter of a ConvNdCall with these sizes (`taps` = the kernel's volume).
+/// f32 values of the packed filter `conv_nd_f32` needs for this call (only its params are read).
+///
+/// # Safety
+/// `call` points to a ConvNdCall.
 #[wasm_bindgen]
-pub fn conv_nd_packed_len_f32(taps: u32, in_c: u32, out_c: u32, groups: u32) -> u32 {
-    let p = ConvNdParams { kernel: [taps, 1, 1], in_c, out_c, groups, ..Default::default() };
-    conv_nd_packed_len(&p) as u32
+pub unsafe fn conv_nd_packed_len_f32(call: *const ConvNdCall) -> u32 {
+    conv_nd_packed_len(&(*call).params) as u32
 }
 
 /// # Safety

@@ -8,7 +8,7 @@
 //! the call structs, which cross as u32), so the generated glue converts nothing and TypeScript calls
 //! the raw exports directly, typed by wasm-bindgen's convkit_bg.wasm.d.ts.
 
-use convkit_kernels::conv::{conv2d_fwd, conv2d_scratch, Conv2dParams};
+use convkit_kernels::conv::{conv2d_fwd, conv2d_pack, conv2d_packed_len, conv2d_scratch, Conv2dParams};
 use convkit_kernels::elementwise::{binary, clamp, Add, BinaryOp, Broadcast, Mul, MAX_RANK};
 use convkit_kernels::gemm::{gemm, gemm_packing, pack_weights, packed_weights_len, Epilogue, PackSource, Strides, GEMM_INDIRECTION_LEN};
 use convkit_kernels::reference::{conv2d_reference, gemm_reference};
@@ -261,13 +261,12 @@ pub unsafe fn conv2d_f32(call: *const Conv2dCall) -> u32 {
     let call = &*call;
     let p = &call.params;
     let Conv2dBuffers { x, filter, bias, y } = call.buffers();
-    let (k, n) = (p.taps() * p.in_c as usize, p.out_c as usize);
-    let (packed_len, scratch) = (packed_weights_len(k, n), conv2d_scratch(p));
+    let (packed_len, scratch) = (conv2d_packed_len(p), conv2d_scratch(p));
     let ws = workspace();
     status((|| {
         ws.reserve(packed_len + scratch.floats, scratch.pointers)?;
         let (packed, floats, pointers) = ws.split(packed_len);
-        pack_weights(k, n, filter, Strides::row_major(n), bias, packed);
+        conv2d_pack(p, filter, bias, floats, packed);
         conv2d_fwd::<Fast>(p, x, packed, y, call.clamp(), floats, pointers);
         Ok(())
     })())

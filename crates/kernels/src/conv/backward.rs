@@ -11,7 +11,7 @@
 //!     from its window's corner; along an output row the corners are stride_w·c_in apart.
 //! The bias gradient is a plain sum of dy over pixels (elementwise::reduce_sum).
 
-use super::{conv2d_fwd_packing, conv2d_scratch, Conv2dParams};
+use super::{conv2d_fwd_packing, conv2d_packed_len, conv2d_scratch, Conv2dParams};
 use crate::gemm::{gemm, pack_weights, packed_weights_len, Epilogue, Strides, GEMM_INDIRECTION_LEN, MR, NR};
 use crate::simd::F32x4;
 use crate::Clamp;
@@ -25,7 +25,7 @@ pub fn conv2d_bwd_scratch(p: &Conv2dParams) -> (usize, usize) {
     let input = match transposed_conv(p) {
         Some(q) => {
             let s = conv2d_scratch(&q);
-            (packed_weights_len(q.taps() * q.in_c as usize, q.out_c as usize) + k * n + s.floats, s.pointers)
+            (conv2d_packed_len(&q) + k * n + s.floats, s.pointers)
         }
         None => (packed_weights_len(n, k) + BWD_ROWS * k, GEMM_INDIRECTION_LEN),
     };
@@ -61,7 +61,7 @@ pub fn conv2d_bwd_input<V: F32x4>(p: &Conv2dParams, dy: &[f32], filter: &[f32], 
     match transposed_conv(p) {
         Some(q) => {
             let (k, n) = (q.taps() * q.in_c as usize, q.out_c as usize);
-            let (packed, rest) = floats.split_at_mut(packed_weights_len(k, n));
+            let (packed, rest) = floats.split_at_mut(conv2d_packed_len(&q));
             let (rotated, rest) = rest.split_at_mut(k * n);
             rotate_filter(p, filter, rotated);
             conv2d_fwd_packing::<V>(&q, dy, rotated, None, packed, dx, Clamp::NONE, rest, pointers);

@@ -12,15 +12,18 @@
 //!   run of kw·c_in values, so the GEMM sees kh taps of kw·c_in instead of kh·kw taps of c_in —
 //!   far longer inner loops when c_in is small. Padding is first materialised in a padded copy.
 //! - Taps: one pointer per (pixel, tap), the zero row for padding taps.
+//! - Winograd (3x3, stride 1, enough channels): F(2x2, 3x3), 2.25x fewer multiplies (winograd.rs);
+//!   its packed filter has a layout of its own (`conv2d_packed_len`).
 
 mod backward;
 mod nd;
 mod pad;
+mod winograd;
 pub use backward::{conv2d_bwd_filter, conv2d_bwd_input, conv2d_bwd_scratch, BWD_ROWS};
 pub use nd::{conv_nd_bwd_filter, conv_nd_bwd_input, conv_nd_bwd_scratch, conv_nd_fwd, conv_nd_packed_len, conv_nd_scratch, ConvNdParams};
 pub use pad::{pad_circular_nhwc_adjoint_f32, pad_circular_nhwc_f32, PadParams};
 
-use crate::gemm::{gemm, gemm_packing, igemm_chunk, igemm_chunk_packing, packed_weights_len, round_up, Epilogue, PackSource, Strides, GEMM_INDIRECTION_LEN, MC, MR};
+use crate::gemm::{gemm, gemm_packing, igemm_chunk, igemm_chunk_packing, pack_weights, packed_weights_len, round_up, Epilogue, PackSource, Strides, GEMM_INDIRECTION_LEN, MC, MR};
 use crate::simd::F32x4;
 use crate::Clamp;
 
@@ -106,6 +109,7 @@ impl Conv2dParams {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Plan {
+    Winograd,
     Pointwise,
     RowRuns { padded: bool },
     Taps,
@@ -113,7 +117,9 @@ enum Plan {
 
 fn plan(p: &Conv2dParams) -> Plan {
     let pointwise = p.kernel_h == 1 && p.kernel_w == 1 && p.stride_h == 1 && p.stride_w == 1 && !p.reads_padding();
-    if pointwise && p.out_h == p.in_h && p.out_w == p.in_w {
+    if winograd::applies(p) {
+        Plan::Winograd
+    } else if pointwise && p.out_h == p.in_h && p.out_w == p.in_w {
         Plan::Pointwise
     } else if p.dilation_w == 1 && p.kernel_w > 1 {
         Plan::RowRuns { padded: p.reads_padding() }
@@ -132,6 +138,7 @@ pub struct Conv2dScratch {
 pub fn conv2d_scratch(p: &Conv2dParams) -> Conv2dScratch {
     let chunk_rows = round_up(MC, MR);
     match plan(p) {
+        Plan::Winograd => Conv2dScratch { floats: winograd::scratch_floats(p), pointers: winograd::SCRATCH_POINTERS },
         Plan::Pointwise => Conv2dScratch { floats: 0, pointers: GEMM_INDIRECTION_LEN },
         Plan::RowRuns { padded } => Conv2dScratch {
             floats: if padded { p.padded().input_len() } else { 0 },
@@ -141,8 +148,26 @@ pub fn conv2d_scratch(p: &Conv2dParams) -> Conv2dScratch {
     }
 }
 
-/// y = clamp(conv2d(x, filter) + bias) with the filter and bias already packed by
-/// `gemm::pack_weights(kh·kw·c_in, c_out, ...)`; scratch sized by `conv2d_scratch`.
+/// Length of the packed filter and bias: the GEMM's packed B (kh·kw·c_in x c_out), or the
+/// Winograd layout. It depends only on the filter's shape and the plan, not on the input size.
+pub fn conv2d_packed_len(p: &Conv2dParams) -> usize {
+    match plan(p) {
+        Plan::Winograd => winograd::packed_len(p),
+        _ => packed_weights_len(p.taps() * p.in_c as usize, p.out_c as usize),
+    }
+}
+
+/// Packs the filter (kh, kw, c_in, c_out) and bias in the layout `conv2d_fwd` reads for this
+/// plan; `floats` is scratch sized by `conv2d_scratch`.
+pub fn conv2d_pack(p: &Conv2dParams, filter: &[f32], bias: Option<&[f32]>, floats: &mut [f32], packed: &mut [f32]) {
+    match plan(p) {
+        Plan::Winograd => winograd::pack_filter(p, filter, bias, floats, packed),
+        _ => pack_weights(p.taps() * p.in_c as usize, p.out_c as usize, filter, Strides::row_major(p.out_c as usize), bias, packed),
+    }
+}
+
+/// y = clamp(conv2d(x, filter) + bias) with the filter and bias already packed by `conv2d_pack`;
+/// scratch sized by `conv2d_scratch`.
 pub fn conv2d_fwd<V: F32x4>(
     p: &Conv2dParams,
     x: &[f32],
@@ -152,12 +177,12 @@ pub fn conv2d_fwd<V: F32x4>(
     floats: &mut [f32],
     pointers: &mut [*const f32],
 ) {
-    assert!(packed.len() >= packed_weights_len(p.taps() * p.in_c as usize, p.out_c as usize), "conv2d_fwd: packed filter too short");
+    assert!(packed.len() >= conv2d_packed_len(p), "conv2d_fwd: packed filter too short");
     conv2d_fwd_impl::<V>(p, x, Weights { packed: packed.as_ptr() as *mut f32, src: None }, y, clamp, floats, pointers)
 }
 
-/// As `conv2d_fwd` from the unpacked filter (kh, kw, c_in, c_out) and bias: each panel slice is
-/// packed into `packed` (packed_weights_len(kh·kw·c_in, c_out) values) just before the first
+/// As `conv2d_fwd` from the unpacked filter (kh, kw, c_in, c_out) and bias, packed into `packed`
+/// (`conv2d_packed_len` values). On the GEMM plans each panel slice is packed just before the first
 /// chunk of output rows uses it, instead of in a pass of its own. Measured (A/B, one process):
 /// the separate pass cost 7-15% on the deep rows (3x3x512, 1x1x1024), whose packed filters
 /// (4-9 MB) came back from L3.
@@ -174,7 +199,7 @@ pub fn conv2d_fwd_packing<V: F32x4>(
     pointers: &mut [*const f32],
 ) {
     let (k, n) = (p.taps() * p.in_c as usize, p.out_c as usize);
-    assert!(packed.len() >= packed_weights_len(k, n) && filter.len() >= k * n, "conv2d_fwd_packing: filter or packed buffer too short");
+    assert!(packed.len() >= conv2d_packed_len(p) && filter.len() >= k * n, "conv2d_fwd_packing: filter or packed buffer too short");
     assert!(bias.map_or(true, |b| b.len() >= n), "conv2d_fwd_packing: bias too short");
     let src = PackSource { k, n, b: filter, strides: Strides::row_major(n), bias };
     conv2d_fwd_impl::<V>(p, x, Weights { packed: packed.as_mut_ptr(), src: Some(&src) }, y, clamp, floats, pointers)
@@ -219,6 +244,14 @@ fn conv2d_fwd_impl<V: F32x4>(
         return;
     }
     match plan(p) {
+        Plan::Winograd => {
+            // SAFETY: both entry points checked the packed buffer's length.
+            let packed = unsafe { std::slice::from_raw_parts_mut(weights.packed, winograd::packed_len(p)) };
+            if let Some(src) = weights.src {
+                winograd::pack_filter(p, src.b, src.bias, floats, packed);
+            }
+            winograd::conv2d_winograd::<V>(p, x, packed, y, clamp, floats, pointers);
+        }
         Plan::Pointwise => {
             let len = packed_weights_len(k, n);
             // SAFETY: both entry points checked the packed buffer's length.

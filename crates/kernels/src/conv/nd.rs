@@ -12,7 +12,7 @@
 //! its gradients, which keep the pointwise and row-run fast paths; the rest runs the tap-wise
 //! indirect GEMM here, one packed weight block per group.
 
-use super::{conv2d_bwd_filter, conv2d_bwd_input, conv2d_bwd_scratch, conv2d_fwd, conv2d_fwd_packing, conv2d_scratch, Conv2dParams, BWD_ROWS};
+use super::{conv2d_bwd_filter, conv2d_bwd_input, conv2d_bwd_scratch, conv2d_fwd, conv2d_fwd_packing, conv2d_pack, conv2d_packed_len, conv2d_scratch, Conv2dParams, BWD_ROWS};
 use crate::gemm::{gemm, igemm_chunk, pack_weights, packed_weights_len, round_up, Epilogue, Strides, GEMM_INDIRECTION_LEN, MC, MR};
 use crate::simd::F32x4;
 use crate::Clamp;
@@ -127,11 +127,14 @@ pub fn conv_nd_scratch(p: &ConvNdParams) -> (usize, usize) {
     }
 }
 
-/// Length of the packed filter `conv_nd_fwd` reads: one `pack_weights` block per group. The layout
-/// depends only on the filter, the bias and the groups (not on the input size), so a caller can
-/// keep it across calls while the filter and bias are unchanged.
+/// Length of the packed filter `conv_nd_fwd` reads: conv2d's for a plain 2-D convolution, else one
+/// `pack_weights` block per group. The layout depends only on the filter, the bias, the groups and
+/// the plan (not on the input size), so a caller can keep it across calls while they are unchanged.
 pub fn conv_nd_packed_len(p: &ConvNdParams) -> usize {
-    p.groups.max(1) as usize * packed_weights_len(p.taps() * p.group_in(), p.group_out())
+    match p.as_2d() {
+        Some(q) => conv2d_packed_len(&q),
+        None => p.groups.max(1) as usize * packed_weights_len(p.taps() * p.group_in(), p.group_out()),
+    }
 }
 
 /// y = clamp(conv(x, filter) + bias); filter (k..., c_in/G, c_out) unpacked; scratch sized by
@@ -161,7 +164,9 @@ pub fn conv_nd_fwd<V: F32x4>(
     let pack_group = |g: usize, packed: &mut [f32]| pack_weights(k, cout, &filter[g * cout..], Strides::row_major(out_c), bias.map(|b| &b[g * cout..]), packed);
     if p.output_len() == 0 {
         // No output row to pack during: pack up front, so `packed` holds the filter after every call.
-        if !packed_ready {
+        if let (Some(q), false) = (p.as_2d(), packed_ready) {
+            conv2d_pack(&q, &filter[..k * cout], bias, floats, packed);
+        } else if !packed_ready {
             for (g, block) in packed.chunks_exact_mut(block_len).take(p.groups as usize).enumerate() {
                 pack_group(g, block);
             }
@@ -169,7 +174,7 @@ pub fn conv_nd_fwd<V: F32x4>(
         return;
     }
     if let Some(q) = p.as_2d() {
-        let packed = &mut packed[..block_len];
+        let packed = &mut packed[..conv2d_packed_len(&q)];
         return if packed_ready {
             conv2d_fwd::<V>(&q, x, packed, y, clamp, floats, pointers)
         } else {
