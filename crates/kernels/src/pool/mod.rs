@@ -140,7 +140,13 @@ fn plane_pixels(win: &Window, plane: usize, w: usize, c: usize, f: &mut impl FnM
 }
 
 fn pool_fwd<V: F32x4>(p: &Pool3dParams, x: &[f32], y: &mut [f32], max: bool) {
-    if p.kernel_d == 1 {
+    if p.tiles() {
+        if max {
+            pool_fwd_tiles::<V, true>(p, x, y)
+        } else {
+            pool_fwd_tiles::<V, false>(p, x, y)
+        }
+    } else if p.kernel_d == 1 {
         pool_fwd_planes::<V, true>(p, x, y, max)
     } else {
         pool_fwd_planes::<V, false>(p, x, y, max)
@@ -183,6 +189,40 @@ fn pool_fwd_planes<V: F32x4, const FLAT: bool>(p: &Pool3dParams, x: &[f32], y: &
                 acc = if !max { acc + v } else if v > acc || v.is_nan() { v } else { acc };
             });
             y[out + ch] = if max { acc } else { acc * (1.0 / count) };
+        }
+    });
+}
+
+/// Windows that tile the input (`tiles()`): no clipping, so each window is its fixed pixel
+/// offsets from its corner, and the count is the window's size. Same sums and maxima, in the same
+/// order, as `pool_fwd_planes`.
+fn pool_fwd_tiles<V: F32x4, const MAX: bool>(p: &Pool3dParams, x: &[f32], y: &mut [f32]) {
+    assert!(x.len() >= p.input_len() && y.len() >= p.output_len());
+    let c = p.channels as usize;
+    let vectors = c / 4 * 4;
+    let mut offsets = [0usize; MAX_TILE];
+    let offsets = window_offsets(p, &mut offsets);
+    let scale = 1.0 / offsets.len() as f32;
+    let start = if MAX { f32::NEG_INFINITY } else { 0.0 };
+    p.for_each_tile(|out, corner| {
+        for ch in (0..vectors).step_by(4) {
+            let mut acc = V::splat(start);
+            for &o in offsets {
+                // SAFETY: the window lies inside the input (tiles()) and ch + 4 <= c.
+                let v = unsafe { V::load(x.as_ptr().add(corner + o + ch)) };
+                acc = if MAX { acc.max(v) } else { acc.add(v) };
+            }
+            let acc = if MAX { acc } else { acc.mul(V::splat(scale)) };
+            // SAFETY: out + ch + 4 <= output length.
+            unsafe { acc.store(y.as_mut_ptr().add(out + ch)) };
+        }
+        for ch in vectors..c {
+            let mut acc = start;
+            for &o in offsets {
+                let v = x[corner + o + ch];
+                acc = if !MAX { acc + v } else if v > acc || v.is_nan() { v } else { acc };
+            }
+            y[out + ch] = if MAX { acc } else { acc * scale };
         }
     });
 }
