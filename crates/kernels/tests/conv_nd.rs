@@ -132,3 +132,26 @@ fn conv_nd_gradients_match_reference() {
         assert_close(&format!("conv_nd dfilter {:?}", p), &dfilter, &reference, 1e-4, 1e-4);
     }
 }
+
+#[test]
+fn winograd_filter_gradient_spans_tile_blocks() {
+    // 2 x 12 x 12 tiles = 288 > one block of 256; odd output sizes; c_out % 8 == 4 (a half panel).
+    let mut rng = Lcg(41);
+    for (size, pad, cout) in [(24, 1, 20), (23, 0, 16), (25, 2, 36)] {
+        let mut p = ConvNdParams { batch: 2, in_c: 16, out_c: cout, groups: 1, ..Default::default() };
+        p.kernel = [1, 3, 3];
+        p.stride = [1; 3];
+        p.dilation = [1; 3];
+        p.input = [1, size, size];
+        p.output = [1, size + 2 * pad - 2, size + 2 * pad - 2];
+        p.pad_before = [0, pad, pad];
+        let (x, dy) = (rng.values(p.input_len(), 1.0), rng.values(p.output_len(), 1.0));
+        let (floats, pointers) = conv_nd_bwd_scratch(&p);
+        let (mut floats, mut pointers) = (vec![f32::NAN; floats], vec![std::ptr::null(); pointers]);
+        let mut dfilter = prefilled(p.filter_len());
+        conv_nd_bwd_filter::<Fast>(&p, &x, &dy, &mut dfilter, &mut floats, &mut pointers);
+        let mut reference = vec![0.0; p.filter_len()];
+        conv_nd_bwd_filter_reference(&p, &x, &dy, &mut reference);
+        assert_close(&format!("winograd dfilter {:?}", p), &dfilter, &reference, 1e-3, 1e-4);
+    }
+}

@@ -10,7 +10,7 @@
 //! row), then the bias (c_out values, zeros when absent).
 
 use super::{pad_input, Conv2dParams};
-use crate::gemm::{gemm, pack_weights, packed_weights_len, Epilogue, Strides, GEMM_INDIRECTION_LEN};
+use crate::gemm::{gemm, pack_weights, packed_weights_len, Epilogue, Strides, GEMM_INDIRECTION_LEN, NR};
 use crate::simd::F32x4;
 use crate::Clamp;
 
@@ -110,13 +110,16 @@ pub(super) fn conv2d_winograd<V: F32x4>(p: &Conv2dParams, x: &[f32], packed: &[f
         for t in 0..count {
             let (b, ty, tx) = ((t0 + t) / (th * tw), (t0 + t) / tw % th, (t0 + t) % tw);
             let corner = ((b * q.in_h as usize + 2 * ty) * q.in_w as usize + 2 * tx) * cin;
-            // SAFETY: the 4x4 window from the tile's corner lies inside the padded copy (2·th + 2 rows, 2·tw + 2 columns).
-            unsafe { transform_input::<V>(&copy[corner..], q.in_w as usize * cin, cin, inputs[t * cin..].as_mut_ptr(), TILES * cin) };
+            // SAFETY: the 4x4 window from the tile's corner lies inside the padded copy (2·th + 2 rows,
+            // 2·tw + 2 columns); the tile's 16·cin values lie inside `inputs`.
+            unsafe { transform_input::<V>(&copy[corner..], q.in_w as usize * cin, cin, inputs[t * 16 * cin..].as_mut_ptr()) };
         }
+        // Tile-major ([tile][ξ][channel]): each transform touches one contiguous run; a ξ-major layout
+        // put its 16 slices a multiple of 4 KB apart, all in one L1 set.
         for xi in 0..16 {
-            let a = &inputs[xi * TILES * cin..(xi * TILES + count) * cin];
-            let c = &mut products[xi * TILES * cout..(xi * TILES + count) * cout];
-            gemm::<V>(count, cout, cin, a, cin, &packed[xi * slice..(xi + 1) * slice], c, cout, Epilogue::store(Clamp::NONE), pointers);
+            let a = &inputs[xi * cin..count * 16 * cin];
+            let c = &mut products[xi * cout..count * 16 * cout];
+            gemm::<V>(count, cout, cin, a, 16 * cin, &packed[xi * slice..(xi + 1) * slice], c, 16 * cout, Epilogue::store(Clamp::NONE), pointers);
         }
         for t in 0..count {
             let (b, ty, tx) = ((t0 + t) / (th * tw), (t0 + t) / tw % th, (t0 + t) % tw);
@@ -124,19 +127,19 @@ pub(super) fn conv2d_winograd<V: F32x4>(p: &Conv2dParams, x: &[f32], packed: &[f
             let cols = 2.min(p.out_w as usize - 2 * tx);
             let first = ((b * p.out_h as usize + 2 * ty) * p.out_w as usize + 2 * tx) * cout;
             let out = TileOut { rows, cols, row_stride: p.out_w as usize * cout };
-            // SAFETY: the tile's rows x cols output pixels lie inside y; products hold 16 slices of count·cout.
-            unsafe { transform_output::<V>(products[t * cout..].as_ptr(), TILES * cout, bias, cout, clamp, y[first..].as_mut_ptr(), out) };
+            // SAFETY: the tile's rows x cols output pixels lie inside y; its 16·cout products inside `products`.
+            unsafe { transform_output::<V>(&products[t * 16 * cout..(t + 1) * 16 * cout], bias, clamp, y[first..].as_mut_ptr(), out) };
         }
     }
 }
 
 /// One tile's 16 transformed values per input channel: Bᵀ d B for d the 4x4 window at `corner`
-/// (rows `row_stride` apart, pixels `cin` apart), written to `out` + ξ·`xi_stride` + channel.
+/// (rows `row_stride` apart, pixels `cin` apart), written to `out` as [ξ][channel].
 ///
 /// # Safety
-/// `corner` holds the window; `out` has 16 slices of cin writable values at `xi_stride`.
+/// `corner` holds the window; `out` has 16·cin writable values.
 #[inline(always)]
-unsafe fn transform_input<V: F32x4>(corner: &[f32], row_stride: usize, cin: usize, out: *mut f32, xi_stride: usize) {
+unsafe fn transform_input<V: F32x4>(corner: &[f32], row_stride: usize, cin: usize, out: *mut f32) {
     assert!(corner.len() >= 3 * row_stride + 4 * cin);
     let at = corner.as_ptr();
     for c in (0..cin).step_by(4) {
@@ -147,7 +150,7 @@ unsafe fn transform_input<V: F32x4>(corner: &[f32], row_stride: usize, cin: usiz
         for i in 0..4 {
             let v = bt(cols.map(|col| col[i]));
             for (j, v) in v.iter().enumerate() {
-                v.store(out.add((4 * i + j) * xi_stride + c));
+                v.store(out.add((4 * i + j) * cin + c));
             }
         }
     }
@@ -161,22 +164,186 @@ struct TileOut {
     row_stride: usize,
 }
 
-/// One tile's outputs: clamp(bias + Aᵀ m A) for m the 16 products at `m` + ξ·`xi_stride` + channel.
+/// One tile's outputs: clamp(bias + Aᵀ m A) for m the tile's 16 products, [ξ][channel].
 ///
 /// # Safety
-/// `m` holds 16 slices of cout values at `xi_stride`; `y` holds the tile's pixels (`out`), cout apart.
+/// `y` holds the tile's pixels (`out`), bias.len() channels apart.
 #[inline(always)]
-unsafe fn transform_output<V: F32x4>(m: *const f32, xi_stride: usize, bias: &[f32], cout: usize, clamp: Clamp, y: *mut f32, out: TileOut) {
+unsafe fn transform_output<V: F32x4>(m: &[f32], bias: &[f32], clamp: Clamp, y: *mut f32, out: TileOut) {
+    let cout = bias.len();
+    assert!(m.len() >= 16 * cout && cout % 4 == 0);
     let (lo, hi) = (V::splat(clamp.min), V::splat(clamp.max));
     for c in (0..cout).step_by(4) {
-        let v = |xi: usize| V::load(m.add(xi * xi_stride + c));
+        let v = |xi: usize| V::load(m.as_ptr().add(xi * cout + c));
         // Aᵀ m, column by column, then (Aᵀ m) A row by row.
         let cols = [0, 1, 2, 3].map(|j| at([v(j), v(4 + j), v(8 + j), v(12 + j)]));
-        let b = V::load(bias[c..c + 4].as_ptr());
+        let b = V::load(bias.as_ptr().add(c));
         for r in 0..out.rows {
             let pair = at(cols.map(|col| col[r]));
             for (col, value) in pair.iter().enumerate().take(out.cols) {
                 value.add(b).clamp(lo, hi).store(y.add(r * out.row_stride + col * cout + c));
+            }
+        }
+    }
+}
+
+// ---- the filter gradient ---------------------------------------------------------------------
+//
+// dW[a][b] = Σ over output pixels of x_padded[oy + a][ox + b] · dy[oy][ox]. Over one 2x2 tile of
+// output pixels that is a 4x4 window d of x correlated with the tile's 2x2 dy g, a 3x3 result:
+// F(3x3, 2x2) = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A with the matrices below. Summed over tiles, each of
+// the 16 positions ξ is a GEMM (c_in x tiles)·(tiles x c_out), accumulated block by block of
+// tiles into 16 c_in x c_out sums, which the output transform turns into the 3x3 taps.
+
+/// Tiles per block: the GEMMs' depth.
+const BWD_TILES: usize = 256;
+
+/// Scratch for `conv2d_winograd_bwd_filter`: (f32 values, pointers).
+pub fn bwd_filter_scratch(p: &Conv2dParams) -> (usize, usize) {
+    let (cin, cout) = (p.in_c as usize, p.out_c as usize);
+    (tiled(p).input_len() + 16 * cin * BWD_TILES + 16 * packed_weights_len(BWD_TILES, cout) + 16 * cin * cout, GEMM_INDIRECTION_LEN)
+}
+
+/// Bᵀ of F(3, 2): [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 −1 0 1].
+#[inline(always)]
+fn bt_grad<V: F32x4>(a: [V; 4]) -> [V; 4] {
+    [a[0].sub(a[2]), a[1].add(a[2]), a[2].sub(a[1]), a[3].sub(a[1])]
+}
+
+/// G of F(3, 2): [1 0; ½ ½; ½ −½; 0 1].
+#[inline(always)]
+fn g_grad<V: F32x4>(a: [V; 2]) -> [V; 4] {
+    let half = V::splat(0.5);
+    [a[0], a[0].add(a[1]).mul(half), a[0].sub(a[1]).mul(half), a[1]]
+}
+
+/// Aᵀ of F(3, 2): [1 1 1 0; 0 1 −1 0; 0 1 1 1].
+#[inline(always)]
+fn at_grad<V: F32x4>(a: [V; 4]) -> [V; 3] {
+    let middle = a[1].add(a[2]);
+    [a[0].add(middle), a[1].sub(a[2]), middle.add(a[3])]
+}
+
+/// dW (3, 3, c_in, c_out) = ∂L/∂filter from x and dy, for the geometries `applies` accepts.
+pub(super) fn conv2d_winograd_bwd_filter<V: F32x4>(p: &Conv2dParams, x: &[f32], dy: &[f32], dfilter: &mut [f32], floats: &mut [f32], pointers: &mut [*const f32]) {
+    let (cin, cout) = (p.in_c as usize, p.out_c as usize);
+    let (need, _) = bwd_filter_scratch(p);
+    assert!(x.len() >= p.input_len() && dy.len() >= p.output_len() && dfilter.len() >= p.filter_len() && floats.len() >= need, "conv2d_winograd_bwd_filter: buffers too short");
+    let (th, tw) = (tiles_along(p.out_h), tiles_along(p.out_w));
+    let tiles = p.batch as usize * th * tw;
+    if tiles == 0 {
+        dfilter[..p.filter_len()].iter_mut().for_each(|v| *v = 0.0);
+        return;
+    }
+    let q = tiled(p);
+    let (copy, rest) = floats.split_at_mut(q.input_len());
+    pad_input(p, &q, x, copy);
+    let (xt, rest) = rest.split_at_mut(16 * cin * BWD_TILES);
+    let (dyp, rest) = rest.split_at_mut(16 * packed_weights_len(BWD_TILES, cout));
+    let sums = &mut rest[..16 * cin * cout];
+    for t0 in (0..tiles).step_by(BWD_TILES) {
+        let count = BWD_TILES.min(tiles - t0);
+        let slice = packed_weights_len(count, cout);
+        clear_panel_padding(cout, count, &mut dyp[..16 * slice]);
+        for t in 0..count {
+            let (b, ty, tx) = ((t0 + t) / (th * tw), (t0 + t) / tw % th, (t0 + t) % tw);
+            let corner = ((b * q.in_h as usize + 2 * ty) * q.in_w as usize + 2 * tx) * cin;
+            // SAFETY: the window lies inside the padded copy; t < count rows of each ξ's slice.
+            unsafe { transform_x_transposed::<V>(&copy[corner..], q.in_w as usize * cin, cin, t, xt.as_mut_ptr()) };
+            let rows = 2.min(p.out_h as usize - 2 * ty);
+            let cols = 2.min(p.out_w as usize - 2 * tx);
+            let first = ((b * p.out_h as usize + 2 * ty) * p.out_w as usize + 2 * tx) * cout;
+            let tile = TileOut { rows, cols, row_stride: p.out_w as usize * cout };
+            transform_dy_packed::<V>(&dy[first..], tile, cout, t, count, &mut dyp[..16 * slice]);
+        }
+        let out = if t0 == 0 { Epilogue::store(Clamp::NONE) } else { Epilogue::ACCUMULATE };
+        for xi in 0..16 {
+            let a = &xt[xi * cin * BWD_TILES..(xi + 1) * cin * BWD_TILES];
+            gemm::<V>(cin, cout, count, a, BWD_TILES, &dyp[xi * slice..(xi + 1) * slice], &mut sums[xi * cin * cout..(xi + 1) * cin * cout], cout, out, pointers);
+        }
+    }
+    transform_sums::<V>(sums, cin, cout, dfilter);
+}
+
+/// Zeros what the dy transform never writes in a block's 16 packed slices of k = count rows: each
+/// panel's bias row, and the lanes past c_out of the last panel.
+fn clear_panel_padding(cout: usize, count: usize, dyp: &mut [f32]) {
+    let panel_len = NR * (count + 1);
+    for panel in dyp.chunks_exact_mut(panel_len) {
+        panel[..NR].iter_mut().for_each(|v| *v = 0.0);
+    }
+    if cout % NR != 0 {
+        let last = cout / NR;
+        for slice in dyp.chunks_exact_mut(packed_weights_len(count, cout)) {
+            for row in slice[last * panel_len + NR..(last + 1) * panel_len].chunks_exact_mut(NR) {
+                row[cout % NR..].iter_mut().for_each(|v| *v = 0.0);
+            }
+        }
+    }
+}
+
+/// Bᵀ d B of one tile's 4x4 window of x, written transposed: value (ξ, channel ci) of tile t goes
+/// to xt[(ξ·c_in + ci)·BWD_TILES + t], so each GEMM's A rows (channels) run along the tiles.
+///
+/// # Safety
+/// `corner` holds the window; `xt` has 16·c_in·BWD_TILES writable values and t < BWD_TILES.
+#[inline(always)]
+unsafe fn transform_x_transposed<V: F32x4>(corner: &[f32], row_stride: usize, cin: usize, t: usize, xt: *mut f32) {
+    assert!(corner.len() >= 3 * row_stride + 4 * cin);
+    let at = corner.as_ptr();
+    for c in (0..cin).step_by(4) {
+        let d = |r: usize, col: usize| V::load(at.add(r * row_stride + col * cin + c));
+        let rows = [0, 1, 2, 3].map(|r| [d(r, 0), d(r, 1), d(r, 2), d(r, 3)]);
+        let cols = [0, 1, 2, 3].map(|col| bt_grad([rows[0][col], rows[1][col], rows[2][col], rows[3][col]]));
+        for i in 0..4 {
+            for (j, v) in bt_grad(cols.map(|col| col[i])).iter().enumerate() {
+                let row = xt.add(((4 * i + j) * cin + c) * BWD_TILES + t);
+                for (lane, value) in v.to_array().iter().enumerate() {
+                    *row.add(lane * BWD_TILES) = *value;
+                }
+            }
+        }
+    }
+}
+
+/// G g Gᵀ of one tile's 2x2 dy (zeros past the output's edge), written into the block's 16 packed
+/// slices (k = count rows): channel co of tile t at panel co/NR, row t, lane co % NR.
+fn transform_dy_packed<V: F32x4>(dy: &[f32], tile: TileOut, cout: usize, t: usize, count: usize, dyp: &mut [f32]) {
+    let (panel_len, slice) = (NR * (count + 1), packed_weights_len(count, cout));
+    let zero = V::splat(0.0);
+    for c in (0..cout).step_by(4) {
+        let g = |r: usize, col: usize| {
+            if r < tile.rows && col < tile.cols {
+                // SAFETY: the pixel is inside the output and c + 4 <= cout.
+                unsafe { V::load(dy.as_ptr().add(r * tile.row_stride + col * cout + c)) }
+            } else {
+                zero
+            }
+        };
+        let cols = [0, 1].map(|col| g_grad([g(0, col), g(1, col)]));
+        let at = (c / NR) * panel_len + NR * (1 + t) + c % NR;
+        for i in 0..4 {
+            for (j, v) in g_grad(cols.map(|col| col[i])).iter().enumerate() {
+                let to = (4 * i + j) * slice + at;
+                // SAFETY: to + 4 lies inside the ξ's slice (row t < count, lanes c % NR + 4 <= NR).
+                unsafe { v.store(dyp[to..to + 4].as_mut_ptr()) };
+            }
+        }
+    }
+}
+
+/// dW taps from the 16 sums: Aᵀ m A (3x3) for each (c_in, c_out).
+fn transform_sums<V: F32x4>(sums: &[f32], cin: usize, cout: usize, dfilter: &mut [f32]) {
+    let len = cin * cout;
+    assert!(sums.len() >= 16 * len && dfilter.len() >= 9 * len && cout % 4 == 0);
+    for e in (0..len).step_by(4) {
+        // SAFETY: e + 4 <= len (c_out is a multiple of 4).
+        let m = |xi: usize| unsafe { V::load(sums.as_ptr().add(xi * len + e)) };
+        let cols = [0, 1, 2, 3].map(|j| at_grad([m(j), m(4 + j), m(8 + j), m(12 + j)]));
+        for r in 0..3 {
+            for (col, v) in at_grad(cols.map(|c| c[r])).iter().enumerate() {
+                // SAFETY: (3r + col)·len + e + 4 <= 9·len.
+                unsafe { v.store(dfilter.as_mut_ptr().add((3 * r + col) * len + e)) };
             }
         }
     }
