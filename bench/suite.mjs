@@ -265,6 +265,7 @@ async function conv2dSection(ctx) {
     notes: [
       'tfjs-cpu and ConvNetJS are timed apart from the interleaved samples: a row is skipped when the rate of the rows before says one call would not fit the budget',
       'ConvNetJS has no batch: its time is one forward per image of the batch',
+      'GFLOP/s counts the direct convolution\'s multiply-adds for every library. convkit runs the 3x3 stride-1 rows with 16 or more channels by Winograd F(2x2, 3x3), which does 2.25x fewer multiplies: there its GFLOP/s and % of peak are effective rates, and can exceed what the SIMD units do',
     ],
   };
 }

@@ -76,6 +76,8 @@ export function convFamilyEntries(): OpEntry[] {
         convSample('conv2d', 'groups 3, same, bias', [1, 5, 4, 6], [3, 3, 2, 6], { padding: 'same', groups: 3 }, true, 21),
         convSample('conv2d', 'circular 3x3', [1, 4, 5, 2], [3, 3, 2, 3], { padding: 'circular' }, true, 22),
         convSample('conv2d', 'circular stride 2 dilation 2, groups 2', [1, 6, 5, 4], [3, 2, 2, 2], { padding: 'circular', strides: 2, dilations: 2, groups: 2 }, false, 23),
+        // 3x3 stride 1 with 16 channels: the Winograd kernels (forward, dx and dW), with an odd width.
+        convSample('conv2d', 'Winograd: 3x3 same, 16 channels, bias', [1, 4, 3, 16], [3, 3, 16, 16], { padding: 'same' }, true, 24),
       ],
       errors: [
         { label: 'causal padding (time axes only)', run: (ck) => ck.ops.conv2d(ck.zeros([1, 4, 4, 1]), ck.zeros([1, 1, 1, 1]), { padding: 'causal' as 'same' }), error: 'ValueError', message: /^conv2d: argument 'padding' expected 'same', 'valid', 'circular' or \[\[top, bottom\], \[left, right\]\] of non-negative integers, received "causal"$/ },
