@@ -198,10 +198,15 @@ fn pool_fwd_planes<V: F32x4, const FLAT: bool>(p: &Pool3dParams, x: &[f32], y: &
 /// order, as `pool_fwd_planes`.
 fn pool_fwd_tiles<V: F32x4, const MAX: bool>(p: &Pool3dParams, x: &[f32], y: &mut [f32]) {
     assert!(x.len() >= p.input_len() && y.len() >= p.output_len());
-    let c = p.channels as usize;
-    let vectors = c / 4 * 4;
     let mut offsets = [0usize; MAX_TILE];
     let offsets = window_offsets(p, &mut offsets);
+    with_window_len(offsets, |offsets| fwd_tiles::<V, MAX>(p, x, y, offsets));
+}
+
+#[inline(always)]
+fn fwd_tiles<V: F32x4, const MAX: bool>(p: &Pool3dParams, x: &[f32], y: &mut [f32], offsets: &[usize]) {
+    let c = p.channels as usize;
+    let vectors = c / 4 * 4;
     let scale = 1.0 / offsets.len() as f32;
     let start = if MAX { f32::NEG_INFINITY } else { 0.0 };
     p.for_each_tile(|out, corner| {
@@ -254,8 +259,6 @@ const MAX_TILE: usize = 64;
 /// every window stay 0.
 fn max_pool_bwd_tiles<V: F32x4>(p: &Pool3dParams, x: &[f32], dy: &[f32], dx: &mut [f32]) {
     assert!(x.len() >= p.input_len() && dy.len() >= p.output_len() && dx.len() >= p.input_len());
-    let c = p.channels as usize;
-    let vectors = c / 4 * 4;
     let mut offsets = [0usize; MAX_TILE];
     let offsets = window_offsets(p, &mut offsets);
     // Pixels outside every window stay 0; when the windows tile the input exactly there are none.
@@ -263,6 +266,23 @@ fn max_pool_bwd_tiles<V: F32x4>(p: &Pool3dParams, x: &[f32], dy: &[f32], dx: &mu
     if !covered {
         dx[..p.input_len()].iter_mut().for_each(|v| *v = 0.0);
     }
+    with_window_len(offsets, |offsets| bwd_tiles::<V>(p, x, dy, dx, offsets));
+}
+
+/// Calls f(offsets), with the 2x2 window's four offsets as a fixed-length array, so that the
+/// inlined loops over the window unroll for the usual pool.
+#[inline(always)]
+fn with_window_len(offsets: &[usize], mut f: impl FnMut(&[usize])) {
+    match <[usize; 4]>::try_from(offsets) {
+        Ok(four) => f(&four),
+        Err(_) => f(offsets),
+    }
+}
+
+#[inline(always)]
+fn bwd_tiles<V: F32x4>(p: &Pool3dParams, x: &[f32], dy: &[f32], dx: &mut [f32], offsets: &[usize]) {
+    let c = p.channels as usize;
+    let vectors = c / 4 * 4;
     let zero = V::splat(0.0);
     p.for_each_tile(|out, corner| {
         for ch in (0..vectors).step_by(4) {
