@@ -48,19 +48,22 @@ fn random_params(rng: &mut Lcg, case: usize) -> ConvNdParams {
 /// 2-D 3x3, stride 1, 16-36 channels (multiples of 4), odd and even sizes, any padding.
 fn winograd_params(rng: &mut Lcg) -> ConvNdParams {
     let mut pick = |lo: usize, hi: usize| lo + rng.below(hi - lo + 1);
-    let (cin, cout) = (4 * pick(4, 8), 4 * pick(4, 9));
-    let mut p = ConvNdParams { batch: pick(1, 2) as u32, in_c: cin as u32, out_c: cout as u32, groups: 1, ..Default::default() };
-    p.input[0] = 1;
-    p.output[0] = 1;
+    let (batch, cin, cout) = (pick(1, 2), 4 * pick(4, 8), 4 * pick(4, 9));
+    let (size, before, after) = ([pick(1, 9), pick(1, 9)], [pick(0, 2), pick(0, 2)], [pick(0, 2), pick(0, 2)]);
+    conv3x3(batch, cin, cout, size, before, after)
+}
+
+/// A 2-D 3x3 stride-1 convolution of (batch, h, w, cin) to cout channels with this padding.
+fn conv3x3(batch: usize, cin: usize, cout: usize, size: [usize; 2], before: [usize; 2], after: [usize; 2]) -> ConvNdParams {
+    let mut p = ConvNdParams { batch: batch as u32, in_c: cin as u32, out_c: cout as u32, groups: 1, ..Default::default() };
     p.kernel = [1, 3, 3];
     p.stride = [1; 3];
     p.dilation = [1; 3];
-    for a in 1..3 {
-        let size = pick(1, 9);
-        let (before, after) = (pick(0, 2), pick(0, 2));
-        p.input[a] = size as u32;
-        p.output[a] = ((size + before + after).max(3) - 3 + 1) as u32;
-        p.pad_before[a] = before as u32;
+    p.input = [1, size[0] as u32, size[1] as u32];
+    p.output[0] = 1;
+    for a in 0..2 {
+        p.output[a + 1] = ((size[a] + before[a] + after[a]).max(3) - 2) as u32;
+        p.pad_before[a + 1] = before[a] as u32;
     }
     p
 }
@@ -110,48 +113,39 @@ fn conv_nd_packs_the_filter_even_without_output() {
     }
 }
 
+/// dx and dW of `p` for random x, filter and dy against the reference, to `atol` (and 1e-4 relative).
+fn check_gradients(p: &ConvNdParams, rng: &mut Lcg, atol: f32) {
+    let (x, filter, dy) = (rng.values(p.input_len(), 1.0), rng.values(p.filter_len(), 1.0), rng.values(p.output_len(), 1.0));
+    let (floats, pointers) = conv_nd_bwd_scratch(p);
+    let (mut floats, mut pointers) = (vec![f32::NAN; floats], vec![std::ptr::null(); pointers]);
+
+    let mut dx = prefilled(p.input_len());
+    conv_nd_bwd_input::<Fast>(p, &dy, &filter, &mut dx, &mut floats, &mut pointers);
+    let mut reference = vec![0.0; p.input_len()];
+    conv_nd_bwd_input_reference(p, &dy, &filter, &mut reference);
+    assert_close(&format!("conv_nd dx {:?}", p), &dx, &reference, atol, 1e-4);
+
+    let mut dfilter = prefilled(p.filter_len());
+    conv_nd_bwd_filter::<Fast>(p, &x, &dy, &mut dfilter, &mut floats, &mut pointers);
+    let mut reference = vec![0.0; p.filter_len()];
+    conv_nd_bwd_filter_reference(p, &x, &dy, &mut reference);
+    assert_close(&format!("conv_nd dfilter {:?}", p), &dfilter, &reference, atol, 1e-4);
+}
+
 #[test]
 fn conv_nd_gradients_match_reference() {
     let mut rng = Lcg(31);
     for case in 0..160 {
         let p = random_params(&mut rng, case);
-        let (x, filter, dy) = (rng.values(p.input_len(), 1.0), rng.values(p.filter_len(), 1.0), rng.values(p.output_len(), 1.0));
-        let (floats, pointers) = conv_nd_bwd_scratch(&p);
-        let (mut floats, mut pointers) = (vec![f32::NAN; floats], vec![std::ptr::null(); pointers]);
-
-        let mut dx = prefilled(p.input_len());
-        conv_nd_bwd_input::<Fast>(&p, &dy, &filter, &mut dx, &mut floats, &mut pointers);
-        let mut reference = vec![0.0; p.input_len()];
-        conv_nd_bwd_input_reference(&p, &dy, &filter, &mut reference);
-        assert_close(&format!("conv_nd dx {:?}", p), &dx, &reference, 1e-4, 1e-4);
-
-        let mut dfilter = prefilled(p.filter_len());
-        conv_nd_bwd_filter::<Fast>(&p, &x, &dy, &mut dfilter, &mut floats, &mut pointers);
-        let mut reference = vec![0.0; p.filter_len()];
-        conv_nd_bwd_filter_reference(&p, &x, &dy, &mut reference);
-        assert_close(&format!("conv_nd dfilter {:?}", p), &dfilter, &reference, 1e-4, 1e-4);
+        check_gradients(&p, &mut rng, 1e-4);
     }
 }
 
 #[test]
-fn winograd_filter_gradient_spans_tile_blocks() {
+fn winograd_gradients_span_tile_blocks() {
     // 2 x 12 x 12 tiles = 288 > one block of 256; odd output sizes; c_out % 8 == 4 (a half panel).
     let mut rng = Lcg(41);
     for (size, pad, cout) in [(24, 1, 20), (23, 0, 16), (25, 2, 36)] {
-        let mut p = ConvNdParams { batch: 2, in_c: 16, out_c: cout, groups: 1, ..Default::default() };
-        p.kernel = [1, 3, 3];
-        p.stride = [1; 3];
-        p.dilation = [1; 3];
-        p.input = [1, size, size];
-        p.output = [1, size + 2 * pad - 2, size + 2 * pad - 2];
-        p.pad_before = [0, pad, pad];
-        let (x, dy) = (rng.values(p.input_len(), 1.0), rng.values(p.output_len(), 1.0));
-        let (floats, pointers) = conv_nd_bwd_scratch(&p);
-        let (mut floats, mut pointers) = (vec![f32::NAN; floats], vec![std::ptr::null(); pointers]);
-        let mut dfilter = prefilled(p.filter_len());
-        conv_nd_bwd_filter::<Fast>(&p, &x, &dy, &mut dfilter, &mut floats, &mut pointers);
-        let mut reference = vec![0.0; p.filter_len()];
-        conv_nd_bwd_filter_reference(&p, &x, &dy, &mut reference);
-        assert_close(&format!("winograd dfilter {:?}", p), &dfilter, &reference, 1e-3, 1e-4);
+        check_gradients(&conv3x3(2, 16, cout, [size; 2], [pad; 2], [pad; 2]), &mut rng, 1e-3);
     }
 }

@@ -133,23 +133,33 @@ pub(super) fn conv2d_winograd<V: F32x4>(p: &Conv2dParams, x: &[f32], packed: &[f
     }
 }
 
+/// T d Tᵀ for d the 4x4 window at `at` (rows `row_stride` apart, pixels `cin` apart), 4 channels
+/// from c, where `t` applies T to one column: Bᵀ d B for the forward, F(3, 2)'s for the gradient.
+/// Element [i][j] is position ξ = 4i + j.
+///
+/// # Safety
+/// The window's 4 rows of 4 pixels, channels c..c + 4, are readable from `at`.
+#[inline(always)]
+unsafe fn transform_window<V: F32x4>(at: *const f32, row_stride: usize, cin: usize, c: usize, t: impl Fn([V; 4]) -> [V; 4]) -> [[V; 4]; 4] {
+    let d = |r: usize, col: usize| V::load(at.add(r * row_stride + col * cin + c));
+    let rows = [0, 1, 2, 3].map(|r| [d(r, 0), d(r, 1), d(r, 2), d(r, 3)]);
+    // T d, column by column, then (T d) Tᵀ row by row.
+    let cols = [0, 1, 2, 3].map(|col| t([rows[0][col], rows[1][col], rows[2][col], rows[3][col]]));
+    [0, 1, 2, 3].map(|i| t(cols.map(|col| col[i])))
+}
+
 /// One tile's 16 transformed values per input channel: Bᵀ d B for d the 4x4 window at `corner`
 /// (rows `row_stride` apart, pixels `cin` apart), written to `out` as [ξ][channel].
 ///
 /// # Safety
-/// `corner` holds the window; `out` has 16·cin writable values.
+/// `out` has 16·cin writable values.
 #[inline(always)]
 unsafe fn transform_input<V: F32x4>(corner: &[f32], row_stride: usize, cin: usize, out: *mut f32) {
     assert!(corner.len() >= 3 * row_stride + 4 * cin);
-    let at = corner.as_ptr();
     for c in (0..cin).step_by(4) {
-        let d = |r: usize, col: usize| V::load(at.add(r * row_stride + col * cin + c));
-        let rows = [0, 1, 2, 3].map(|r| [d(r, 0), d(r, 1), d(r, 2), d(r, 3)]);
-        // Bᵀ d, column by column, then (Bᵀ d) B row by row.
-        let cols = [0, 1, 2, 3].map(|col| bt([rows[0][col], rows[1][col], rows[2][col], rows[3][col]]));
-        for i in 0..4 {
-            let v = bt(cols.map(|col| col[i]));
-            for (j, v) in v.iter().enumerate() {
+        let v = transform_window::<V>(corner.as_ptr(), row_stride, cin, c, bt);
+        for (i, row) in v.iter().enumerate() {
+            for (j, v) in row.iter().enumerate() {
                 v.store(out.add((4 * i + j) * cin + c));
             }
         }
@@ -282,24 +292,22 @@ fn clear_panel_padding(cout: usize, count: usize, dyp: &mut [f32]) {
     }
 }
 
-/// Bᵀ d B of one tile's 4x4 window of x, written transposed: value (ξ, channel ci) of tile t goes
-/// to xt[(ξ·c_in + ci)·BWD_TILES + t], so each GEMM's A rows (channels) run along the tiles.
+/// Bᵀ d B (F(3, 2)'s Bᵀ) of one tile's 4x4 window of x, written transposed: value (ξ, channel ci)
+/// of tile t goes to xt[(ξ·c_in + ci)·BWD_TILES + t], so each GEMM's A rows (channels) run along
+/// the tiles.
 ///
 /// # Safety
-/// `corner` holds the window; `xt` has 16·c_in·BWD_TILES writable values and t < BWD_TILES.
+/// `xt` has 16·c_in·BWD_TILES writable values and t < BWD_TILES.
 #[inline(always)]
 unsafe fn transform_x_transposed<V: F32x4>(corner: &[f32], row_stride: usize, cin: usize, t: usize, xt: *mut f32) {
     assert!(corner.len() >= 3 * row_stride + 4 * cin);
-    let at = corner.as_ptr();
     for c in (0..cin).step_by(4) {
-        let d = |r: usize, col: usize| V::load(at.add(r * row_stride + col * cin + c));
-        let rows = [0, 1, 2, 3].map(|r| [d(r, 0), d(r, 1), d(r, 2), d(r, 3)]);
-        let cols = [0, 1, 2, 3].map(|col| bt_grad([rows[0][col], rows[1][col], rows[2][col], rows[3][col]]));
-        for i in 0..4 {
-            for (j, v) in bt_grad(cols.map(|col| col[i])).iter().enumerate() {
-                let row = xt.add(((4 * i + j) * cin + c) * BWD_TILES + t);
+        let v = transform_window::<V>(corner.as_ptr(), row_stride, cin, c, bt_grad);
+        for (i, row) in v.iter().enumerate() {
+            for (j, v) in row.iter().enumerate() {
+                let first = xt.add(((4 * i + j) * cin + c) * BWD_TILES + t);
                 for (lane, value) in v.to_array().iter().enumerate() {
-                    *row.add(lane * BWD_TILES) = *value;
+                    *first.add(lane * BWD_TILES) = *value;
                 }
             }
         }
