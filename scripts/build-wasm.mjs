@@ -189,7 +189,11 @@ const out = join(root, 'dist', 'convkit.wasm');
 mkdirSync(dirname(out), { recursive: true });
 const wasmOpt = join(root, 'node_modules', '.bin', 'wasm-opt');
 if (existsSync(wasmOpt)) {
-  run(wasmOpt, ['-O3', '--enable-simd', '--enable-bulk-memory', '--enable-sign-ext', '--enable-mutable-globals', '--enable-nontrapping-float-to-int', built, '-o', out]);
+  // --low-memory-unused lets wasm-opt fold `p + constant` into a load's offset (a V8 address
+  // operand) instead of an i32.add per load: valid because the low 1 KiB is never addressed (the
+  // stack occupies the first MiB, growing down from its top). One add fewer per microkernel step:
+  // 1x1 rows 1.03-1.07x (A/B).
+  run(wasmOpt, ['-O3', '--low-memory-unused', '--enable-simd', '--enable-bulk-memory', '--enable-sign-ext', '--enable-mutable-globals', '--enable-nontrapping-float-to-int', built, '-o', out]);
 } else {
   console.warn('build-wasm: wasm-opt not found (npm install first); shipping the unoptimised module');
   copyFileSync(built, out);

@@ -172,7 +172,10 @@ pub unsafe fn igemm_4x8<V: F32x4>(
         let (mut a0, mut a1, mut a2, mut a3) = ((*a).add(a_off), (*a.add(1)).add(a_off), (*a.add(2)).add(a_off), (*a.add(3)).add(a_off));
         a = a.add(MR);
         // Not unrolled: unrolling by 4 made V8 spill accumulators (1.3-1.6x slower, measured).
-        for _ in 0..kc {
+        // Counted by w against its end rather than by a counter, which V8 kept in a stack slot
+        // (one reload and one add fewer per step; 1x1 rows 1.03-1.05x, A/B).
+        let w_end = w.add(kc * NR);
+        while w != w_end {
             let b0 = V::load(w);
             let b1 = V::load(w.add(4));
             w = w.add(NR);
@@ -230,7 +233,8 @@ unsafe fn igemm_1x8<V: F32x4>(nc: usize, kc: usize, ks: usize, a: *const *const 
     let (mut c0, mut c1) = if tile.bias { (V::load(bias), V::load(bias.add(4))) } else { (V::splat(0.0), V::splat(0.0)) };
     for t in 0..ks {
         let mut a0 = (*a.add(t * MR)).add(a_off);
-        for _ in 0..kc {
+        let w_end = w.add(kc * NR);
+        while w != w_end {
             let v0 = V::load_splat(a0);
             c0 = c0.add(v0.mul(V::load(w)));
             c1 = c1.add(v0.mul(V::load(w.add(4))));
