@@ -113,7 +113,7 @@ fn conv2d_bwd_input_col2im<V: F32x4>(p: &Conv2dParams, dy: &[f32], filter: &[f32
 /// of x, and one pointer per stretch of a chunk (at most BWD_ROWS / out_w + 2 of them).
 fn bwd_filter_scratch(p: &Conv2dParams) -> (usize, usize) {
     if winograd::applies(p) {
-        return winograd::bwd_filter_scratch(p);
+        return (winograd::bwd_filter_scratch(p), 0);
     }
     let copy = if p.reads_padding() { p.padded().input_len() } else { 0 };
     (packed_weights_len(BWD_ROWS, p.out_c as usize) + copy, BWD_ROWS / p.out_w.max(1) as usize + 2)
@@ -124,7 +124,7 @@ pub fn conv2d_bwd_filter<V: F32x4>(p: &Conv2dParams, x: &[f32], dy: &[f32], dfil
     let (cin, n) = (p.in_c as usize, p.out_c as usize);
     assert!(x.len() >= p.input_len() && dy.len() >= p.output_len() && dfilter.len() >= p.filter_len());
     if winograd::applies(p) {
-        return winograd::conv2d_winograd_bwd_filter::<V>(p, x, dy, dfilter, floats, pointers);
+        return winograd::conv2d_winograd_bwd_filter::<V>(p, x, dy, dfilter, floats);
     }
     let (need_floats, need_pointers) = bwd_filter_scratch(p);
     assert!(floats.len() >= need_floats && pointers.len() >= need_pointers, "conv2d_bwd_filter: scratch too short");
@@ -189,9 +189,9 @@ pub fn conv2d_bwd_filter<V: F32x4>(p: &Conv2dParams, x: &[f32], dy: &[f32], dfil
 const MAX_RUNS: usize = 64;
 
 /// Output pixels in one output row: consecutive windows `step` values apart in x.
-struct Stretch {
-    step: usize,
-    width: usize,
+pub(super) struct Stretch {
+    pub(super) step: usize,
+    pub(super) width: usize,
 }
 
 impl Stretch {
@@ -211,7 +211,7 @@ impl Stretch {
 /// writable f32 at stride c_stride.
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn dw_tile<V: F32x4>(mr: usize, nc: usize, stretch: &Stretch, ox0: usize, mc: usize, corners: *const *const f32, first: usize, w: *const f32, c: *mut f32, c_stride: usize) {
+pub(super) unsafe fn dw_tile<V: F32x4>(mr: usize, nc: usize, stretch: &Stretch, ox0: usize, mc: usize, corners: *const *const f32, first: usize, w: *const f32, c: *mut f32, c_stride: usize) {
     let zero = V::splat(0.0);
     let (mut c00, mut c01, mut c10, mut c11) = (zero, zero, zero, zero);
     let (mut c20, mut c21, mut c30, mut c31) = (zero, zero, zero, zero);
@@ -221,7 +221,8 @@ unsafe fn dw_tile<V: F32x4>(mr: usize, nc: usize, stretch: &Stretch, ox0: usize,
     while left > 0 {
         let len = width.min(left);
         let mut a0 = (*corners).add(first);
-        for _ in 0..len {
+        let w_end = w.add(len * NR);
+        while w != w_end {
             let b0 = V::load(w);
             let b1 = V::load(w.add(4));
             w = w.add(NR);

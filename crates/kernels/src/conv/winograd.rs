@@ -9,6 +9,7 @@
 //! The packed filter: U_ξ for ξ = 0..16, each packed as a GEMM's B (c_in x c_out, zero bias
 //! row), then the bias (c_out values, zeros when absent).
 
+use super::backward::{dw_tile, Stretch};
 use super::{pad_input, Conv2dParams};
 use crate::gemm::{gemm, pack_weights, packed_weights_len, Epilogue, Strides, GEMM_INDIRECTION_LEN, NR};
 use crate::simd::F32x4;
@@ -202,16 +203,18 @@ unsafe fn transform_output<V: F32x4>(m: &[f32], bias: &[f32], clamp: Clamp, y: *
 // dW[a][b] = Σ over output pixels of x_padded[oy + a][ox + b] · dy[oy][ox]. Over one 2x2 tile of
 // output pixels that is a 4x4 window d of x correlated with the tile's 2x2 dy g, a 3x3 result:
 // F(3x3, 2x2) = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A with the matrices below. Summed over tiles, each of
-// the 16 positions ξ is a GEMM (c_in x tiles)·(tiles x c_out), accumulated block by block of
-// tiles into 16 c_in x c_out sums, which the output transform turns into the 3x3 taps.
+// the 16 positions ξ is a product (c_in x tiles)·(tiles x c_out), accumulated block by block of
+// tiles into 16 c_in x c_out sums, which the output transform turns into the 3x3 taps. Both
+// operands are written as the filter-gradient kernel (`dw_tile`) reads them, each with vector
+// stores: x's in panels of 4 channels ([ξ][c_in/4][tile][4]), dy's as packed GEMM panels.
 
-/// Tiles per block: the GEMMs' depth.
+/// Tiles per block: the products' depth.
 const BWD_TILES: usize = 256;
 
-/// Scratch for `conv2d_winograd_bwd_filter`: (f32 values, pointers).
-pub fn bwd_filter_scratch(p: &Conv2dParams) -> (usize, usize) {
+/// f32 scratch for `conv2d_winograd_bwd_filter`.
+pub fn bwd_filter_scratch(p: &Conv2dParams) -> usize {
     let (cin, cout) = (p.in_c as usize, p.out_c as usize);
-    (tiled(p).input_len() + 16 * cin * BWD_TILES + 16 * packed_weights_len(BWD_TILES, cout) + 16 * cin * cout, GEMM_INDIRECTION_LEN)
+    tiled(p).input_len() + 16 * cin * BWD_TILES + 16 * packed_weights_len(BWD_TILES, cout) + 16 * cin * cout
 }
 
 /// Bᵀ of F(3, 2): [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 −1 0 1].
@@ -235,22 +238,18 @@ fn at_grad<V: F32x4>(a: [V; 4]) -> [V; 3] {
 }
 
 /// dW (3, 3, c_in, c_out) = ∂L/∂filter from x and dy, for the geometries `applies` accepts.
-pub(super) fn conv2d_winograd_bwd_filter<V: F32x4>(p: &Conv2dParams, x: &[f32], dy: &[f32], dfilter: &mut [f32], floats: &mut [f32], pointers: &mut [*const f32]) {
+pub(super) fn conv2d_winograd_bwd_filter<V: F32x4>(p: &Conv2dParams, x: &[f32], dy: &[f32], dfilter: &mut [f32], floats: &mut [f32]) {
     let (cin, cout) = (p.in_c as usize, p.out_c as usize);
-    let (need, _) = bwd_filter_scratch(p);
-    assert!(x.len() >= p.input_len() && dy.len() >= p.output_len() && dfilter.len() >= p.filter_len() && floats.len() >= need, "conv2d_winograd_bwd_filter: buffers too short");
+    assert!(x.len() >= p.input_len() && dy.len() >= p.output_len() && dfilter.len() >= p.filter_len() && floats.len() >= bwd_filter_scratch(p), "conv2d_winograd_bwd_filter: buffers too short");
     let (th, tw) = (tiles_along(p.out_h), tiles_along(p.out_w));
     let tiles = p.batch as usize * th * tw;
-    if tiles == 0 {
-        dfilter[..p.filter_len()].iter_mut().for_each(|v| *v = 0.0);
-        return;
-    }
     let q = tiled(p);
     let (copy, rest) = floats.split_at_mut(q.input_len());
     pad_input(p, &q, x, copy);
-    let (xt, rest) = rest.split_at_mut(16 * cin * BWD_TILES);
+    let (xp, rest) = rest.split_at_mut(16 * cin * BWD_TILES);
     let (dyp, rest) = rest.split_at_mut(16 * packed_weights_len(BWD_TILES, cout));
     let sums = &mut rest[..16 * cin * cout];
+    sums.iter_mut().for_each(|v| *v = 0.0);
     for t0 in (0..tiles).step_by(BWD_TILES) {
         let count = BWD_TILES.min(tiles - t0);
         let slice = packed_weights_len(count, cout);
@@ -258,18 +257,27 @@ pub(super) fn conv2d_winograd_bwd_filter<V: F32x4>(p: &Conv2dParams, x: &[f32], 
         for t in 0..count {
             let (b, ty, tx) = ((t0 + t) / (th * tw), (t0 + t) / tw % th, (t0 + t) % tw);
             let corner = ((b * q.in_h as usize + 2 * ty) * q.in_w as usize + 2 * tx) * cin;
-            // SAFETY: the window lies inside the padded copy; t < count rows of each ξ's slice.
-            unsafe { transform_x_transposed::<V>(&copy[corner..], q.in_w as usize * cin, cin, t, xt.as_mut_ptr()) };
+            // SAFETY: the window lies inside the padded copy; t < BWD_TILES.
+            unsafe { transform_x_panels::<V>(&copy[corner..], q.in_w as usize * cin, cin, t, xp.as_mut_ptr()) };
             let rows = 2.min(p.out_h as usize - 2 * ty);
             let cols = 2.min(p.out_w as usize - 2 * tx);
             let first = ((b * p.out_h as usize + 2 * ty) * p.out_w as usize + 2 * tx) * cout;
             let tile = TileOut { rows, cols, row_stride: p.out_w as usize * cout };
             transform_dy_packed::<V>(&dy[first..], tile, cout, t, count, &mut dyp[..16 * slice]);
         }
-        let out = if t0 == 0 { Epilogue::store(Clamp::NONE) } else { Epilogue::ACCUMULATE };
+        let tiles_run = Stretch { step: 4, width: count };
+        let panel_len = NR * (count + 1);
         for xi in 0..16 {
-            let a = &xt[xi * cin * BWD_TILES..(xi + 1) * cin * BWD_TILES];
-            gemm::<V>(cin, cout, count, a, BWD_TILES, &dyp[xi * slice..(xi + 1) * slice], &mut sums[xi * cin * cout..(xi + 1) * cin * cout], cout, out, pointers);
+            for cb in 0..cin / 4 {
+                let panel = [xp[(xi * cin + 4 * cb) * BWD_TILES..].as_ptr()];
+                for co in (0..cout).step_by(NR) {
+                    let w = &dyp[xi * slice + co / NR * panel_len + NR..xi * slice + (co / NR + 1) * panel_len];
+                    let c = &mut sums[xi * cin * cout + 4 * cb * cout + co..];
+                    // SAFETY: the x panel holds count rows of 4 values; w holds count rows of NR;
+                    // c has 4 rows of NR.min(cout − co) values at stride cout.
+                    unsafe { dw_tile::<V>(4, NR.min(cout - co), &tiles_run, 0, count, panel.as_ptr(), 0, w.as_ptr(), c.as_mut_ptr(), cout) };
+                }
+            }
         }
     }
     transform_sums::<V>(sums, cin, cout, dfilter);
@@ -292,23 +300,19 @@ fn clear_panel_padding(cout: usize, count: usize, dyp: &mut [f32]) {
     }
 }
 
-/// Bᵀ d B (F(3, 2)'s Bᵀ) of one tile's 4x4 window of x, written transposed: value (ξ, channel ci)
-/// of tile t goes to xt[(ξ·c_in + ci)·BWD_TILES + t], so each GEMM's A rows (channels) run along
-/// the tiles.
+/// Bᵀ d B (F(3, 2)'s Bᵀ) of one tile's 4x4 window of x, in panels of 4 channels: value (ξ, channel
+/// ci) of tile t goes to xp[(ξ·c_in + ci − ci % 4)·BWD_TILES + 4·t + ci % 4].
 ///
 /// # Safety
-/// `xt` has 16·c_in·BWD_TILES writable values and t < BWD_TILES.
+/// `xp` has 16·c_in·BWD_TILES writable values and t < BWD_TILES.
 #[inline(always)]
-unsafe fn transform_x_transposed<V: F32x4>(corner: &[f32], row_stride: usize, cin: usize, t: usize, xt: *mut f32) {
+unsafe fn transform_x_panels<V: F32x4>(corner: &[f32], row_stride: usize, cin: usize, t: usize, xp: *mut f32) {
     assert!(corner.len() >= 3 * row_stride + 4 * cin);
     for c in (0..cin).step_by(4) {
         let v = transform_window::<V>(corner.as_ptr(), row_stride, cin, c, bt_grad);
         for (i, row) in v.iter().enumerate() {
             for (j, v) in row.iter().enumerate() {
-                let first = xt.add(((4 * i + j) * cin + c) * BWD_TILES + t);
-                for (lane, value) in v.to_array().iter().enumerate() {
-                    *first.add(lane * BWD_TILES) = *value;
-                }
+                v.store(xp.add(((4 * i + j) * cin + c) * BWD_TILES + 4 * t));
             }
         }
     }
