@@ -7,7 +7,8 @@
 //! output transform (adds only) with the bias and the clamp.
 //!
 //! The packed filter: U_ξ for ξ = 0..16, each packed as a GEMM's B (c_in x c_out, zero bias
-//! row), then the bias (c_out values, zeros when absent).
+//! row), then the bias (c_out values, zeros when absent). The input gradient is this forward on
+//! the rotated filter (backward.rs); the filter gradient is F(3x3, 2x2), at the end of this file.
 
 use super::backward::{dw_tile, Stretch};
 use super::{pad_input, Conv2dParams};
@@ -36,20 +37,49 @@ pub fn packed_len(p: &Conv2dParams) -> usize {
     16 * packed_weights_len(p.in_c as usize, p.out_c as usize) + p.out_c as usize
 }
 
-/// The padded input every tile reads from: 2·tiles + 2 rows and columns, x at (pad_top, pad_left).
-fn tiled(p: &Conv2dParams) -> Conv2dParams {
-    Conv2dParams { in_h: 2 * tiles_along(p.out_h) as u32 + 2, in_w: 2 * tiles_along(p.out_w) as u32 + 2, pad_top: 0, pad_left: 0, ..*p }
+/// The grid of 2x2 output tiles (the last row or column may stick out of the output) over the
+/// padded copy of x they read: 2·tiles + 2 rows and columns, x at (pad_top, pad_left).
+#[derive(Clone, Copy)]
+struct Grid {
+    /// The convolution over the padded copy.
+    padded: Conv2dParams,
+    tiles_h: usize,
+    tiles_w: usize,
+    out_h: usize,
+    out_w: usize,
 }
 
-fn tiles_along(out: u32) -> usize {
-    (out as usize + 1) / 2
+impl Grid {
+    fn new(p: &Conv2dParams) -> Grid {
+        let (tiles_h, tiles_w) = ((p.out_h as usize + 1) / 2, (p.out_w as usize + 1) / 2);
+        let padded = Conv2dParams { in_h: 2 * tiles_h as u32 + 2, in_w: 2 * tiles_w as u32 + 2, pad_top: 0, pad_left: 0, ..*p };
+        Grid { padded, tiles_h, tiles_w, out_h: p.out_h as usize, out_w: p.out_w as usize }
+    }
+    fn tiles(&self) -> usize {
+        self.padded.batch as usize * self.tiles_h * self.tiles_w
+    }
+    /// (batch, tile row, tile column) of tile t.
+    fn at(&self, t: usize) -> (usize, usize, usize) {
+        (t / (self.tiles_h * self.tiles_w), t / self.tiles_w % self.tiles_h, t % self.tiles_w)
+    }
+    /// The pixel of the padded copy at tile t's window corner.
+    fn corner(&self, t: usize) -> usize {
+        let (b, ty, tx) = self.at(t);
+        (b * self.padded.in_h as usize + 2 * ty) * self.padded.in_w as usize + 2 * tx
+    }
+    /// Tile t's first output pixel, and which of its pixels exist (`channels` apart).
+    fn output(&self, t: usize, channels: usize) -> (usize, TileOut) {
+        let (b, ty, tx) = self.at(t);
+        let first = (b * self.out_h + 2 * ty) * self.out_w + 2 * tx;
+        (first, TileOut { rows: 2.min(self.out_h - 2 * ty), cols: 2.min(self.out_w - 2 * tx), row_stride: self.out_w * channels })
+    }
 }
 
 /// f32 scratch: the padded input, then a block's transformed inputs and GEMM outputs (which also
 /// hold one transformed filter slice, c_in·c_out values, while packing).
 pub fn scratch_floats(p: &Conv2dParams) -> usize {
     let (cin, cout) = (p.in_c as usize, p.out_c as usize);
-    tiled(p).input_len() + (16 * TILES * (cin + cout)).max(cin * cout)
+    Grid::new(p).padded.input_len() + (16 * TILES * (cin + cout)).max(cin * cout)
 }
 
 pub const SCRATCH_POINTERS: usize = GEMM_INDIRECTION_LEN;
@@ -96,24 +126,21 @@ fn at<V: F32x4>(a: [V; 4]) -> [V; 2] {
 /// y = clamp(conv2d(x, filter) + bias) from the filter packed by `pack_filter`.
 pub(super) fn conv2d_winograd<V: F32x4>(p: &Conv2dParams, x: &[f32], packed: &[f32], y: &mut [f32], clamp: Clamp, floats: &mut [f32], pointers: &mut [*const f32]) {
     let (cin, cout) = (p.in_c as usize, p.out_c as usize);
-    let q = tiled(p);
+    let grid = Grid::new(p);
+    let q = grid.padded;
     assert!(packed.len() >= packed_len(p) && floats.len() >= scratch_floats(p) && pointers.len() >= SCRATCH_POINTERS, "conv2d_winograd: buffers too short");
     let (copy, rest) = floats.split_at_mut(q.input_len());
     pad_input(p, &q, x, copy);
     let (inputs, rest) = rest.split_at_mut(16 * TILES * cin);
     let products = &mut rest[..16 * TILES * cout];
-    let (th, tw) = (tiles_along(p.out_h), tiles_along(p.out_w));
-    let tiles = p.batch as usize * th * tw;
     let slice = packed_weights_len(cin, cout);
     let bias = &packed[16 * slice..16 * slice + cout];
-    for t0 in (0..tiles).step_by(TILES) {
-        let count = TILES.min(tiles - t0);
+    for t0 in (0..grid.tiles()).step_by(TILES) {
+        let count = TILES.min(grid.tiles() - t0);
         for t in 0..count {
-            let (b, ty, tx) = ((t0 + t) / (th * tw), (t0 + t) / tw % th, (t0 + t) % tw);
-            let corner = ((b * q.in_h as usize + 2 * ty) * q.in_w as usize + 2 * tx) * cin;
-            // SAFETY: the 4x4 window from the tile's corner lies inside the padded copy (2·th + 2 rows,
-            // 2·tw + 2 columns); the tile's 16·cin values lie inside `inputs`.
-            unsafe { transform_input::<V>(&copy[corner..], q.in_w as usize * cin, cin, inputs[t * 16 * cin..].as_mut_ptr()) };
+            // SAFETY: the 4x4 window from the tile's corner lies inside the padded copy; the tile's
+            // 16·cin values lie inside `inputs`.
+            unsafe { transform_input::<V>(&copy[grid.corner(t0 + t) * cin..], q.in_w as usize * cin, cin, inputs[t * 16 * cin..].as_mut_ptr()) };
         }
         // Tile-major ([tile][ξ][channel]): each transform touches one contiguous run; a ξ-major layout
         // put its 16 slices a multiple of 4 KB apart, all in one L1 set.
@@ -123,13 +150,9 @@ pub(super) fn conv2d_winograd<V: F32x4>(p: &Conv2dParams, x: &[f32], packed: &[f
             gemm::<V>(count, cout, cin, a, 16 * cin, &packed[xi * slice..(xi + 1) * slice], c, 16 * cout, Epilogue::store(Clamp::NONE), pointers);
         }
         for t in 0..count {
-            let (b, ty, tx) = ((t0 + t) / (th * tw), (t0 + t) / tw % th, (t0 + t) % tw);
-            let rows = 2.min(p.out_h as usize - 2 * ty);
-            let cols = 2.min(p.out_w as usize - 2 * tx);
-            let first = ((b * p.out_h as usize + 2 * ty) * p.out_w as usize + 2 * tx) * cout;
-            let out = TileOut { rows, cols, row_stride: p.out_w as usize * cout };
-            // SAFETY: the tile's rows x cols output pixels lie inside y; its 16·cout products inside `products`.
-            unsafe { transform_output::<V>(&products[t * 16 * cout..(t + 1) * 16 * cout], bias, clamp, y[first..].as_mut_ptr(), out) };
+            let (first, out) = grid.output(t0 + t, cout);
+            // SAFETY: the tile's existing output pixels lie inside y; its 16·cout products inside `products`.
+            unsafe { transform_output::<V>(&products[t * 16 * cout..(t + 1) * 16 * cout], bias, clamp, y[first * cout..].as_mut_ptr(), out) };
         }
     }
 }
@@ -214,7 +237,7 @@ const BWD_TILES: usize = 256;
 /// f32 scratch for `conv2d_winograd_bwd_filter`.
 pub fn bwd_filter_scratch(p: &Conv2dParams) -> usize {
     let (cin, cout) = (p.in_c as usize, p.out_c as usize);
-    tiled(p).input_len() + 16 * cin * BWD_TILES + 16 * packed_weights_len(BWD_TILES, cout) + 16 * cin * cout
+    Grid::new(p).padded.input_len() + 16 * cin * BWD_TILES + 16 * packed_weights_len(BWD_TILES, cout) + 16 * cin * cout
 }
 
 /// Bᵀ of F(3, 2): [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 −1 0 1].
@@ -241,29 +264,23 @@ fn at_grad<V: F32x4>(a: [V; 4]) -> [V; 3] {
 pub(super) fn conv2d_winograd_bwd_filter<V: F32x4>(p: &Conv2dParams, x: &[f32], dy: &[f32], dfilter: &mut [f32], floats: &mut [f32]) {
     let (cin, cout) = (p.in_c as usize, p.out_c as usize);
     assert!(x.len() >= p.input_len() && dy.len() >= p.output_len() && dfilter.len() >= p.filter_len() && floats.len() >= bwd_filter_scratch(p), "conv2d_winograd_bwd_filter: buffers too short");
-    let (th, tw) = (tiles_along(p.out_h), tiles_along(p.out_w));
-    let tiles = p.batch as usize * th * tw;
-    let q = tiled(p);
+    let grid = Grid::new(p);
+    let q = grid.padded;
     let (copy, rest) = floats.split_at_mut(q.input_len());
     pad_input(p, &q, x, copy);
     let (xp, rest) = rest.split_at_mut(16 * cin * BWD_TILES);
     let (dyp, rest) = rest.split_at_mut(16 * packed_weights_len(BWD_TILES, cout));
     let sums = &mut rest[..16 * cin * cout];
     sums.iter_mut().for_each(|v| *v = 0.0);
-    for t0 in (0..tiles).step_by(BWD_TILES) {
-        let count = BWD_TILES.min(tiles - t0);
+    for t0 in (0..grid.tiles()).step_by(BWD_TILES) {
+        let count = BWD_TILES.min(grid.tiles() - t0);
         let slice = packed_weights_len(count, cout);
         clear_panel_padding(cout, count, &mut dyp[..16 * slice]);
         for t in 0..count {
-            let (b, ty, tx) = ((t0 + t) / (th * tw), (t0 + t) / tw % th, (t0 + t) % tw);
-            let corner = ((b * q.in_h as usize + 2 * ty) * q.in_w as usize + 2 * tx) * cin;
             // SAFETY: the window lies inside the padded copy; t < BWD_TILES.
-            unsafe { transform_x_panels::<V>(&copy[corner..], q.in_w as usize * cin, cin, t, xp.as_mut_ptr()) };
-            let rows = 2.min(p.out_h as usize - 2 * ty);
-            let cols = 2.min(p.out_w as usize - 2 * tx);
-            let first = ((b * p.out_h as usize + 2 * ty) * p.out_w as usize + 2 * tx) * cout;
-            let tile = TileOut { rows, cols, row_stride: p.out_w as usize * cout };
-            transform_dy_packed::<V>(&dy[first..], tile, cout, t, count, &mut dyp[..16 * slice]);
+            unsafe { transform_x_panels::<V>(&copy[grid.corner(t0 + t) * cin..], q.in_w as usize * cin, cin, t, xp.as_mut_ptr()) };
+            let (first, tile) = grid.output(t0 + t, cout);
+            transform_dy_packed::<V>(&dy[first * cout..], tile, cout, t, count, &mut dyp[..16 * slice]);
         }
         let tiles_run = Stretch { step: 4, width: count };
         let panel_len = NR * (count + 1);
