@@ -9,7 +9,7 @@
 //!     with dy packed as a GEMM's B and colsᵀ never built: a pixel's K values are kh runs of
 //!     kw·c_in contiguous values in (a padded copy of) x, or kh·kw runs of c_in, at fixed offsets
 //!     from its window's corner; along an output row the corners are stride_w·c_in apart.
-//! dW, 3x3 stride 1 with enough channels: Winograd F(3x3, 2x2) (winograd.rs).
+//! dW, 3x3 stride 1 with enough channels (up to 512 x 512): Winograd F(3x3, 2x2) (winograd.rs).
 //! The bias gradient is a plain sum of dy over pixels (elementwise::reduce_sum).
 
 use super::{conv2d_fwd_packing, conv2d_packed_len, conv2d_scratch, winograd, Conv2dParams};
@@ -112,7 +112,7 @@ fn conv2d_bwd_input_col2im<V: F32x4>(p: &Conv2dParams, dy: &[f32], filter: &[f32
 /// Scratch (f32 values, pointers) of `conv2d_bwd_filter`: Winograd's, or packed dy, the padded copy
 /// of x, and one pointer per stretch of a chunk (at most BWD_ROWS / out_w + 2 of them).
 fn bwd_filter_scratch(p: &Conv2dParams) -> (usize, usize) {
-    if winograd::applies(p) {
+    if winograd::applies_to_filter_gradient(p) {
         return (winograd::bwd_filter_scratch(p), 0);
     }
     let copy = if p.reads_padding() { p.padded().input_len() } else { 0 };
@@ -123,7 +123,7 @@ fn bwd_filter_scratch(p: &Conv2dParams) -> (usize, usize) {
 pub fn conv2d_bwd_filter<V: F32x4>(p: &Conv2dParams, x: &[f32], dy: &[f32], dfilter: &mut [f32], floats: &mut [f32], pointers: &mut [*const f32]) {
     let (cin, n) = (p.in_c as usize, p.out_c as usize);
     assert!(x.len() >= p.input_len() && dy.len() >= p.output_len() && dfilter.len() >= p.filter_len());
-    if winograd::applies(p) {
+    if winograd::applies_to_filter_gradient(p) {
         return winograd::conv2d_winograd_bwd_filter::<V>(p, x, dy, dfilter, floats);
     }
     let (need_floats, need_pointers) = bwd_filter_scratch(p);

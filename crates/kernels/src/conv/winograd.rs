@@ -234,6 +234,15 @@ unsafe fn transform_output<V: F32x4>(m: &[f32], bias: &[f32], clamp: Clamp, y: *
 /// Tiles per block: the products' depth.
 const BWD_TILES: usize = 256;
 
+/// Most f32 values of the 16 c_in x c_out sums (16 MiB: 512 x 512 channels).
+const MAX_SUMS: usize = 4 << 20;
+
+/// Whether the filter gradient takes F(3x3, 2x2): as `applies`, while its sums stay within
+/// MAX_SUMS. Wider layers take the direct kernel, whose scratch does not grow with c_in·c_out.
+pub fn applies_to_filter_gradient(p: &Conv2dParams) -> bool {
+    applies(p) && 16 * p.in_c as usize * p.out_c as usize <= MAX_SUMS
+}
+
 /// f32 scratch for `conv2d_winograd_bwd_filter`.
 pub fn bwd_filter_scratch(p: &Conv2dParams) -> usize {
     let (cin, cout) = (p.in_c as usize, p.out_c as usize);
