@@ -13,7 +13,7 @@
 //! The bias gradient is a plain sum of dy over pixels (elementwise::reduce_sum).
 
 use super::{conv2d_fwd_packing, conv2d_packed_len, conv2d_scratch, winograd, Conv2dParams};
-use crate::gemm::{gemm, pack_weights, packed_weights_len, Epilogue, Strides, GEMM_INDIRECTION_LEN, MR, NR};
+use crate::gemm::{gemm, pack_weights, packed_weights_len, tile_step, Epilogue, Strides, GEMM_INDIRECTION_LEN, MR, NR};
 use crate::simd::F32x4;
 use crate::Clamp;
 
@@ -212,9 +212,7 @@ impl Stretch {
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
 pub(super) unsafe fn dw_tile<V: F32x4>(mr: usize, nc: usize, stretch: &Stretch, ox0: usize, mc: usize, corners: *const *const f32, first: usize, w: *const f32, c: *mut f32, c_stride: usize) {
-    let zero = V::splat(0.0);
-    let (mut c00, mut c01, mut c10, mut c11) = (zero, zero, zero, zero);
-    let (mut c20, mut c21, mut c30, mut c31) = (zero, zero, zero, zero);
+    let mut acc = [[V::splat(0.0); 2]; MR];
     let (o1, o2, o3) = (1.min(mr - 1), 2.min(mr - 1), 3.min(mr - 1));
     let mut w = w;
     let (mut left, mut width, mut corners) = (mc, stretch.width - ox0, corners);
@@ -223,28 +221,15 @@ pub(super) unsafe fn dw_tile<V: F32x4>(mr: usize, nc: usize, stretch: &Stretch, 
         let mut a0 = (*corners).add(first);
         let w_end = w.add(len * NR);
         while w != w_end {
-            let b0 = V::load(w);
-            let b1 = V::load(w.add(4));
+            tile_step::<V>(&mut acc, [a0, a0.add(o1), a0.add(o2), a0.add(o3)], w);
             w = w.add(NR);
-            let v0 = V::load_splat(a0);
-            c00 = c00.add(v0.mul(b0));
-            c01 = c01.add(v0.mul(b1));
-            let v1 = V::load_splat(a0.add(o1));
-            c10 = c10.add(v1.mul(b0));
-            c11 = c11.add(v1.mul(b1));
-            let v2 = V::load_splat(a0.add(o2));
-            c20 = c20.add(v2.mul(b0));
-            c21 = c21.add(v2.mul(b1));
-            let v3 = V::load_splat(a0.add(o3));
-            c30 = c30.add(v3.mul(b0));
-            c31 = c31.add(v3.mul(b1));
             a0 = a0.add(stretch.step);
         }
         left -= len;
         width = stretch.width;
         corners = corners.add(1);
     }
-    for (i, [v0, v1]) in [[c00, c01], [c10, c11], [c20, c21], [c30, c31]].into_iter().enumerate().take(mr) {
+    for (i, &[v0, v1]) in acc.iter().enumerate().take(mr) {
         let dst = c.add(i * c_stride);
         if nc == NR {
             V::load(dst).add(v0).store(dst);
