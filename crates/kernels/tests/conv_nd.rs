@@ -83,14 +83,19 @@ fn reference(p: &ConvNdParams, x: &[f32], filter: &[f32], bias: &[f32], clamp: C
     y
 }
 
+/// Random parameters, x, filter and bias, and a NaN-filled buffer for the packed filter.
+fn random_case(rng: &mut Lcg, case: usize) -> (ConvNdParams, Vec<f32>, Vec<f32>, Vec<f32>, Vec<f32>) {
+    let p = random_params(rng, case);
+    let (x, filter, bias) = (rng.values(p.input_len(), 1.0), rng.values(p.filter_len(), 1.0), rng.values(p.out_c as usize, 1.0));
+    (p, x, filter, bias, vec![f32::NAN; conv_nd_packed_len(&p)])
+}
+
 #[test]
 fn conv_nd_matches_reference() {
     let mut rng = Lcg(29);
     for case in 0..160 {
-        let p = random_params(&mut rng, case);
-        let (x, filter, bias) = (rng.values(p.input_len(), 1.0), rng.values(p.filter_len(), 1.0), rng.values(p.out_c as usize, 1.0));
+        let (p, x, filter, bias, mut packed) = random_case(&mut rng, case);
         let clamp = if case % 3 == 0 { Clamp::RELU } else { Clamp::NONE };
-        let mut packed = vec![f32::NAN; conv_nd_packed_len(&p)];
         let packing = forward(&p, &x, &filter, &bias, &mut packed, false, clamp);
         assert_close(&format!("conv_nd {:?}", p), &packing, &reference(&p, &x, &filter, &bias, clamp), 1e-4, 1e-4);
         // The filter packed by that call serves another input.
@@ -104,9 +109,7 @@ fn conv_nd_matches_reference() {
 fn conv_nd_packs_the_filter_even_without_output() {
     let mut rng = Lcg(37);
     for case in 0..12 {
-        let p = random_params(&mut rng, case);
-        let (x, filter, bias) = (rng.values(p.input_len(), 1.0), rng.values(p.filter_len(), 1.0), rng.values(p.out_c as usize, 1.0));
-        let mut packed = vec![f32::NAN; conv_nd_packed_len(&p)];
+        let (p, x, filter, bias, mut packed) = random_case(&mut rng, case);
         forward(&ConvNdParams { batch: 0, ..p }, &[], &filter, &bias, &mut packed, false, Clamp::NONE);
         let reused = forward(&p, &x, &filter, &bias, &mut packed, true, Clamp::NONE);
         assert_close(&format!("conv_nd packed without output {:?}", p), &reused, &reference(&p, &x, &filter, &bias, Clamp::NONE), 1e-4, 1e-4);

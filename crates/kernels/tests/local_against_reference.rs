@@ -176,6 +176,21 @@ fn local2d_matches_reference() {
     }
 }
 
+/// Max and average pooling forward against the reference.
+fn check_pool_forward(p: &Pool3dParams, x: &[f32], label: &str) {
+    for max in [true, false] {
+        let mut fast = prefilled(p.output_len());
+        if max {
+            max_pool3d_fwd::<Fast>(p, x, &mut fast)
+        } else {
+            avg_pool3d_fwd::<Fast>(p, x, &mut fast)
+        }
+        let mut reference = vec![0.0; p.output_len()];
+        pool3d_reference(p, x, max, &mut reference);
+        assert_close(&format!("{} forward max={}", label, max), &fast, &reference, 1e-6, 1e-5);
+    }
+}
+
 #[test]
 fn pool3d_matches_reference_in_1_2_and_3_axes() {
     let mut rng = Lcg(29);
@@ -214,17 +229,7 @@ fn pool3d_matches_reference_in_1_2_and_3_axes() {
             x[0] = f32::NAN;
         }
         let label = format!("pool case {} {:?}", case, p);
-        for max in [true, false] {
-            let mut fast = prefilled(p.output_len());
-            if max {
-                max_pool3d_fwd::<Fast>(&p, &x, &mut fast)
-            } else {
-                avg_pool3d_fwd::<Fast>(&p, &x, &mut fast)
-            }
-            let mut reference = vec![0.0; p.output_len()];
-            pool3d_reference(&p, &x, max, &mut reference);
-            assert_close(&format!("{} max={}", label, max), &fast, &reference, 1e-6, 1e-5);
-        }
+        check_pool_forward(&p, &x, &label);
         // Backward: the gradient of Σ y·dy equals Σ over windows, checked by its total.
         let dy = rng.values(p.output_len(), 1.0);
         let mut dx = prefilled(p.input_len());
@@ -274,17 +279,7 @@ fn max_pool_backward_tiles_match_the_scalar_reference() {
                 x[i] = f32::NAN;
             }
         }
-        for max in [true, false] {
-            let mut y = prefilled(p.output_len());
-            if max {
-                max_pool3d_fwd::<Fast>(&p, &x, &mut y)
-            } else {
-                avg_pool3d_fwd::<Fast>(&p, &x, &mut y)
-            }
-            let mut reference = vec![0.0; p.output_len()];
-            pool3d_reference(&p, &x, max, &mut reference);
-            assert_close(&format!("tiles forward max={} case {} {:?}", max, case, p), &y, &reference, 1e-6, 1e-5);
-        }
+        check_pool_forward(&p, &x, &format!("tiles case {} {:?}", case, p));
         let dy = rng.values(p.output_len(), 1.0);
         let mut dx = prefilled(p.input_len());
         max_pool3d_bwd::<Fast>(&p, &x, &dy, &mut dx);
