@@ -135,16 +135,20 @@ unsafe fn dw_block<V: F32x4, const N: usize, const ONE: bool>(m: usize, taps: &[
             *a = V::load(bias.as_ptr().add(oc + 4 * i));
         }
     }
+    // The channel offset moves into the base pointers before the tap loop: each tap then costs
+    // one address per pointer, and its vectors are constant offsets from it (with multiplier 1).
+    let (xo, wo) = (x.add(oc), w.add(oc));
     for &(xi, wi) in taps {
+        let (xt, wt) = (xo.add(xi), wo.add(wi));
         for (i, a) in acc.iter_mut().enumerate() {
-            let o = oc + 4 * i;
             let xv = if ONE {
-                V::load(x.add(xi + o))
+                V::load(xt.add(4 * i))
             } else {
+                let o = oc + 4 * i;
                 let lanes = [*x.add(xi + o / m), *x.add(xi + (o + 1) / m), *x.add(xi + (o + 2) / m), *x.add(xi + (o + 3) / m)];
                 V::load(lanes.as_ptr())
             };
-            *a = a.add(xv.mul(V::load(w.add(wi + o))));
+            *a = a.add(xv.mul(V::load(wt.add(4 * i))));
         }
     }
     for (i, a) in acc.iter().enumerate() {
@@ -182,19 +186,22 @@ unsafe fn dw_pair<V: F32x4, const N: usize, const ONE: bool>(m: usize, taps: &[(
     }
     let mut acc_b = acc_a;
     let gather = |x: *const f32, o: usize| {
-        if ONE {
-            V::load(x.add(o))
-        } else {
-            let lanes = [*x.add(o / m), *x.add((o + 1) / m), *x.add((o + 2) / m), *x.add((o + 3) / m)];
-            V::load(lanes.as_ptr())
-        }
+        let lanes = [*x.add(o / m), *x.add((o + 1) / m), *x.add((o + 2) / m), *x.add((o + 3) / m)];
+        V::load(lanes.as_ptr())
     };
+    // As in dw_block, the channel offset moves into the base pointers before the tap loop.
+    let (xao, xbo, wo) = (xa.add(oc), xb.add(oc), w.add(oc));
     for &(xi, wi) in taps {
+        let (xat, xbt, wt) = (xao.add(xi), xbo.add(xi), wo.add(wi));
         for i in 0..N {
-            let o = oc + 4 * i;
-            let wv = V::load(w.add(wi + o));
-            acc_a[i] = acc_a[i].add(gather(xa.add(xi), o).mul(wv));
-            acc_b[i] = acc_b[i].add(gather(xb.add(xi), o).mul(wv));
+            let wv = V::load(wt.add(4 * i));
+            let (va, vb) = if ONE {
+                (V::load(xat.add(4 * i)), V::load(xbt.add(4 * i)))
+            } else {
+                (gather(xa.add(xi), oc + 4 * i), gather(xb.add(xi), oc + 4 * i))
+            };
+            acc_a[i] = acc_a[i].add(va.mul(wv));
+            acc_b[i] = acc_b[i].add(vb.mul(wv));
         }
     }
     for i in 0..N {
