@@ -212,35 +212,41 @@ unsafe fn dw_pair<V: F32x4, const N: usize, const ONE: bool>(m: usize, taps: &[(
 
 /// Output pixels per call of `dw3x3_row`.
 const ROW: usize = 4;
+/// Output pixels per call of `dw3x3_row` at stride 2.
+const ROW_STRIDE2: usize = 2;
 /// Widest channel count `dw3x3_row` is used for (see dwconv2d_vector).
 const ROW_MAX_CHANNELS: usize = 256;
 
-/// 3x3, multiplier 1, dilation 1, stride S: ROW horizontally adjacent interior output pixels ×
-/// 4 channels per step. Each kernel row loads its 3 weights once and the (ROW−1)·S + 3 input
-/// columns once for all ROW pixels (XNNPACK-style row blocking), instead of one weight and one
-/// input load per multiply-add.
+/// 3x3, multiplier 1, dilation 1, stride S: R horizontally adjacent interior output pixels ×
+/// 4 channels per step. Each kernel row loads its 3 weights once and the (R−1)·S + 3 input
+/// columns once for all R pixels (XNNPACK-style row blocking), instead of one weight and one
+/// input load per multiply-add. R = 4 at stride 1 and 2 at stride 2 keep a row's loads and the
+/// accumulators within the 15 vector registers V8 allocates.
 ///
 /// # Safety
-/// `x` points at tap (0, 0) of the first pixel, channel 0; every tap of the ROW pixels lies inside
+/// `x` points at tap (0, 0) of the first pixel, channel 0; every tap of the R pixels lies inside
 /// the image; `y` points at the first pixel's output; c4 <= c is a multiple of 4.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-unsafe fn dw3x3_row<V: F32x4, const S: usize>(c: usize, c4: usize, row_stride: usize, x: *const f32, w: *const f32, bias: Option<&[f32]>, y: *mut f32, clamp: Clamp4<V>) {
+unsafe fn dw3x3_row<V: F32x4, const S: usize, const R: usize>(c: usize, c4: usize, kernel_rows: usize, row_stride: usize, x: *const f32, w: *const f32, bias: Option<&[f32]>, y: *mut f32, clamp: Clamp4<V>) {
     let mut ch = 0;
     while ch < c4 {
         let start = match bias {
             Some(b) => V::load(b.as_ptr().add(ch)),
             None => V::splat(0.0),
         };
-        let mut acc = [start; ROW];
-        for ky in 0..3 {
-            let xr = x.add(ky * row_stride + ch);
-            let wr = w.add(ky * 3 * c + ch);
+        let mut acc = [start; R];
+        // kernel_rows (3) is a runtime count on purpose: unrolled, the three rows' loads form one
+        // block, which V8 schedules ahead of the arithmetic, spilling accumulators.
+        let (mut xr, mut wr) = (x.add(ch), w.add(ch));
+        for _ in 0..kernel_rows {
             let (w0, w1, w2) = (V::load(wr), V::load(wr.add(c)), V::load(wr.add(2 * c)));
             for (j, a) in acc.iter_mut().enumerate() {
                 let xp = xr.add(j * S * c);
                 *a = a.add(V::load(xp).mul(w0)).add(V::load(xp.add(c)).mul(w1)).add(V::load(xp.add(2 * c)).mul(w2));
             }
+            xr = xr.add(row_stride);
+            wr = wr.add(3 * c);
         }
         for (j, a) in acc.iter().enumerate() {
             clamp.apply(*a).store(y.add(j * c + ch));
@@ -265,11 +271,13 @@ fn dwconv2d_vector<V: F32x4, const ONE: bool>(p: &DwConv2dParams, x: &[f32], fil
     }
     let full = &full[..kh * kw];
     let interior = |t: &Taps| t.ky0 == 0 && t.kx0 == 0 && t.ky1 == kh && t.kx1 == kw;
-    // The row-blocked 3x3 kernel's stride (0: not used): multiplier 1, dilation 1. Measured (A/B in
-    // one process): 1.2x at 32 channels, 1.02-1.04x at 128-256, but 0.97x at 512, 0.86x at 1024
-    // (a block's 18 input pixels and 9 weight rows no longer fit L1) and 0.87x at stride 2.
+    // The row-blocked 3x3 kernel's stride (0: not used): multiplier 1, dilation 1, stride 1 or 2.
+    // Measured (A/B in one process, when its kernel rows were unrolled): 1.2x at 32 channels,
+    // 1.02-1.04x at 128-256, but 0.97x at 512, 0.86x at 1024 (a block's 18 input pixels and 9
+    // weight rows no longer fit L1). With the rows as a loop (no spills) it also takes stride 2.
     let plain3x3 = ONE && kh == 3 && kw == 3 && p.dilation_h == 1 && p.dilation_w == 1 && blocks4 > 0 && c <= ROW_MAX_CHANNELS;
-    let row3x3 = if plain3x3 && p.stride_w == 1 { 1 } else { 0 };
+    let row3x3 = if plain3x3 && p.stride_w <= 2 { p.stride_w as usize } else { 0 };
+    let row = if row3x3 == 1 { ROW } else { ROW_STRIDE2 };
     // Pixel pairs take 16 channels (whole 64-byte lines) per block from 512 channels on: there the
     // taps and weight rows sit at multiples of 2-4 KB, share a few L1 sets, and an 8-channel block
     // lost each line before its second half was read. Measured (A/B in one process): 1.16x at
@@ -283,19 +291,19 @@ fn dwconv2d_vector<V: F32x4, const ONE: bool>(p: &DwConv2dParams, x: &[f32], fil
             while ox < out_w {
                 let t = p.taps(oy, ox);
                 let out = ((b * out_h + oy) * out_w + ox) * oc_total;
-                if row3x3 > 0 && ox + ROW <= out_w && interior(&t) && interior(&p.taps(oy, ox + ROW - 1)) {
+                if row3x3 > 0 && ox + row <= out_w && interior(&t) && interior(&p.taps(oy, ox + row - 1)) {
                     let base = image + (t.iy as usize * in_w + t.ix as usize) * c;
-                    // SAFETY: the first and last of the ROW pixels are interior, so all are (same
+                    // SAFETY: the first and last of the `row` pixels are interior, so all are (same
                     // row); c4 <= c; every tap of each lies inside image b.
                     unsafe {
                         let (xp, wp, yp) = (x.as_ptr().add(base), filter.as_ptr(), y.as_mut_ptr().add(out));
                         if row3x3 == 1 {
-                            dw3x3_row::<V, 1>(c, blocks4, in_w * c, xp, wp, bias, yp, clamp4);
+                            dw3x3_row::<V, 1, ROW>(c, blocks4, kh, in_w * c, xp, wp, bias, yp, clamp4);
                         } else {
-                            dw3x3_row::<V, 2>(c, blocks4, in_w * c, xp, wp, bias, yp, clamp4);
+                            dw3x3_row::<V, 2, ROW_STRIDE2>(c, blocks4, kh, in_w * c, xp, wp, bias, yp, clamp4);
                         }
                     }
-                    for j in 0..ROW {
+                    for j in 0..row {
                         let (pixel, o) = (base + j * p.stride_w as usize * c, out + j * oc_total);
                         for oc in blocks4..oc_total {
                             let mut sum = bias.map_or(0.0, |b| b[oc]);
@@ -305,7 +313,7 @@ fn dwconv2d_vector<V: F32x4, const ONE: bool>(p: &DwConv2dParams, x: &[f32], fil
                             y[o + oc] = clamp.apply(sum);
                         }
                     }
-                    ox += ROW;
+                    ox += row;
                     continue;
                 }
                 if interior(&t) && ox + 1 < out_w && interior(&p.taps(oy, ox + 1)) {
