@@ -291,7 +291,7 @@ fn max_pool_backward_tiles_match_the_scalar_reference() {
 
 #[test]
 fn dwconv2d_3x3_rows_match_reference() {
-    // The row-blocked 3x3 path: stride 1 and 2, 'same' and 'valid', widths around the 4-pixel block,
+    // The row-blocked 3x3 path: stride 1 and 2, 'same' and 'valid', widths around the row blocks (4 and 3 pixels),
     // channel counts with and without a tail past the last 4.
     let mut rng = Lcg(41);
     for case in 0..48 {
