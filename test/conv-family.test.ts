@@ -149,6 +149,32 @@ describe('the lecture: convolution is shift-equivariant', () => {
   });
 });
 
+describe('non-finite inputs stay in the outputs whose windows hold them', () => {
+  // 3 channels take the direct IGEMM kernel; 16 take Winograd F(2x2, 3x3), whose transforms add and
+  // subtract the neighbours of a pixel: a NaN or Inf must still reach exactly the outputs whose 3x3
+  // windows hold it (an Inf may come out as NaN there, but never leak to a finite neighbour).
+  for (const channels of [3, 16]) {
+    it(`conv2d 3x3 'same', ${channels} channels: a NaN at a corner and an Inf inside`, () => {
+      ck.tidy(() => {
+        const [h, w, co] = [6, 7, 16];
+        const x = values(h * w * channels, 9);
+        const bad = [
+          { y: 0, x: 0, c: 0, v: NaN },
+          { y: 3, x: 4, c: channels - 1, v: Infinity },
+        ];
+        for (const b of bad) x[(b.y * w + b.x) * channels + b.c] = b.v;
+        const f = ck.tensor(values(9 * channels * co, 10), [3, 3, channels, co]);
+        const y = ck.ops.conv2d(ck.tensor(x, [1, h, w, channels]), f, { padding: 'same' }).dataSync();
+        for (let oy = 0; oy < h; oy++)
+          for (let ox = 0; ox < w; ox++) {
+            const sees = bad.some((b) => Math.abs(b.y - oy) <= 1 && Math.abs(b.x - ox) <= 1);
+            for (let ch = 0; ch < co; ch++) expect(Number.isFinite(y[(oy * w + ox) * co + ch]), `output (${oy}, ${ox}, ${ch})`).toBe(!sees);
+          }
+      });
+    });
+  }
+});
+
 describe('the lecture: global pooling after convolution is shift-invariant', () => {
   it('circular conv2d then global average / max pooling: rolling the image leaves the features unchanged', () => {
     ck.tidy(() => {
