@@ -114,3 +114,34 @@ describe("the lecture's locally-connected layer", () => {
     });
   });
 });
+
+describe('maxPool2d backward', () => {
+  // 2x2 stride 2 'valid' with 12 channels takes the vector path (each pixel compared with its
+  // window's maximum), and channels 9-11 its scalar tail; the 5x7 input leaves a row and a column
+  // outside every window.
+  it('routes each window gradient to its first maximal pixel, with ties, NaN and uncovered pixels', () => {
+    ck.tidy(() => {
+      const [n, h, w, c] = [2, 5, 7, 12];
+      let s = 11;
+      const x = Float32Array.from({ length: n * h * w * c }, () => Math.round(((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 3));
+      for (let i = 0; i < x.length; i += 13) x[i] = NaN;
+      const [oh, ow] = [Math.floor(h / 2), Math.floor(w / 2)];
+      const dyValues = Float32Array.from({ length: n * oh * ow * c }, (_, i) => 1 + i);
+      const expected = new Float32Array(x.length);
+      for (let b = 0; b < n; b++)
+        for (let oy = 0; oy < oh; oy++)
+          for (let ox = 0; ox < ow; ox++)
+            for (let ch = 0; ch < c; ch++) {
+              let best = -1;
+              for (const [dy, dx] of [[0, 0], [0, 1], [1, 0], [1, 1]] as const) {
+                const i = ((b * h + 2 * oy + dy) * w + 2 * ox + dx) * c + ch;
+                if (best < 0 || (!Number.isNaN(x[best]!) && (x[i]! > x[best]! || Number.isNaN(x[i]!)))) best = i;
+              }
+              expected[best] = dyValues[((b * oh + oy) * ow + ox) * c + ch]!;
+            }
+      const dy = ck.tensor(dyValues, [n, oh, ow, c]);
+      const dx = ck.grad((t: Tensor) => ck.ops.sum(ck.ops.mul(ck.ops.maxPool2d(t), dy)))(ck.tensor(x, [n, h, w, c]));
+      expect(Array.from(dx.dataSync())).toEqual(Array.from(expected));
+    });
+  });
+});

@@ -125,5 +125,5 @@ export const pool3dCall = struct([
   ['batch', 'u32'], ['inD', 'u32'], ['inH', 'u32'], ['inW', 'u32'], ['channels', 'u32'], ['outD', 'u32'], ['outH', 'u32'], ['outW', 'u32'],
   ['kernelD', 'u32'], ['kernelH', 'u32'], ['kernelW', 'u32'], ['strideD', 'u32'], ['strideH', 'u32'], ['strideW', 'u32'],
   ['padFront', 'u32'], ['padTop', 'u32'], ['padLeft', 'u32'],
-  ['x', 'u32'], ['dy', 'u32'], ['out', 'u32'],
+  ['x', 'u32'], ['y', 'u32'], ['dy', 'u32'], ['out', 'u32'],
 ] as const);

@@ -64,9 +64,9 @@ function pool2d(op: 'maxPool2d' | 'avgPool2d', x: Tensor, options: Pool2dOptions
   checkRank(op, 'x', x, 4, '(n, h, w, c)');
   const g = pool2dGeometry(op, x.shape, options);
   const max = op === 'maxPool2d';
-  const y = runPool3d(op, max ? 'max_pool3d_f32' : 'avg_pool3d_f32', as3d(g), new Tensor([g.batch, g.outH, g.outW, g.channels], 'float32', op), x, null);
+  const y = runPool3d(op, max ? 'max_pool3d_f32' : 'avg_pool3d_f32', as3d(g), new Tensor([g.batch, g.outH, g.outW, g.channels], 'float32', op), x, null, null);
   record(op, [x], [y], ([dy]) => [
-    runPool3d(`${op}Backward`, max ? 'max_pool3d_bwd_f32' : 'avg_pool3d_bwd_f32', as3d(g), new Tensor(x.shape, 'float32', op), x, dy!),
+    runPool3d(`${op}Backward`, max ? 'max_pool3d_bwd_f32' : 'avg_pool3d_bwd_f32', as3d(g), new Tensor(x.shape, 'float32', op), x, max ? y : null, dy!),
   ]);
   return y;
 }
@@ -148,9 +148,10 @@ function poolNdGeometry(op: string, x: readonly number[], axes: 1 | 3, options: 
 
 type Pool3dKernel = 'max_pool3d_f32' | 'avg_pool3d_f32' | 'max_pool3d_bwd_f32' | 'avg_pool3d_bwd_f32';
 
-function runPool3d(op: string, kernel: Pool3dKernel, g: Pool3dGeometry, out: Tensor, x: Tensor | null, dy: Tensor | null): Tensor {
+/** Forward: x. Backward: x, dy and, for the max pool, y (the forward's output: the windows' maxima). */
+function runPool3d(op: string, kernel: Pool3dKernel, g: Pool3dGeometry, out: Tensor, x: Tensor, y: Tensor | null, dy: Tensor | null): Tensor {
   return launch(op, out, (heap: Heap) =>
-    heap.kernels[kernel](pool3dCall(heap, g, { x: pointerOrNull(op, 'x', x), dy: pointerOrNull(op, 'dy', dy), out: out.pointer(op, 'out') })),
+    heap.kernels[kernel](pool3dCall(heap, g, { x: x.pointer(op, 'x'), y: pointerOrNull(op, 'y', y), dy: pointerOrNull(op, 'dy', dy), out: out.pointer(op, 'out') })),
   );
 }
 
@@ -160,9 +161,9 @@ function poolNd(op: 'maxPool1d' | 'avgPool1d' | 'maxPool3d' | 'avgPool3d', axes:
   const g = poolNdGeometry(op, x.shape, axes, options);
   const max = op.startsWith('max');
   const shape = axes === 1 ? [g.batch, g.outW, g.channels] : [g.batch, g.outD, g.outH, g.outW, g.channels];
-  const y = runPool3d(op, max ? 'max_pool3d_f32' : 'avg_pool3d_f32', g, new Tensor(shape, 'float32', op), x, null);
+  const y = runPool3d(op, max ? 'max_pool3d_f32' : 'avg_pool3d_f32', g, new Tensor(shape, 'float32', op), x, null, null);
   record(op, [x], [y], ([dy]) => [
-    runPool3d(`${op}Backward`, max ? 'max_pool3d_bwd_f32' : 'avg_pool3d_bwd_f32', g, new Tensor(x.shape, 'float32', op), x, dy!),
+    runPool3d(`${op}Backward`, max ? 'max_pool3d_bwd_f32' : 'avg_pool3d_bwd_f32', g, new Tensor(x.shape, 'float32', op), x, max ? y : null, dy!),
   ]);
   return y;
 }

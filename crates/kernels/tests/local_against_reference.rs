@@ -191,6 +191,13 @@ fn check_pool_forward(p: &Pool3dParams, x: &[f32], label: &str) {
     }
 }
 
+/// The max pool's forward output, which its backward takes.
+fn max_pooled(p: &Pool3dParams, x: &[f32]) -> Vec<f32> {
+    let mut y = vec![0.0; p.output_len()];
+    max_pool3d_fwd::<Fast>(p, x, &mut y);
+    y
+}
+
 #[test]
 fn pool3d_matches_reference_in_1_2_and_3_axes() {
     let mut rng = Lcg(29);
@@ -238,7 +245,7 @@ fn pool3d_matches_reference_in_1_2_and_3_axes() {
         let got: f32 = dx[..p.input_len()].iter().sum();
         assert!((total - got).abs() <= 1e-3 * (1.0 + total.abs()), "{} avg backward conserves the total", label);
         let mut dx = prefilled(p.input_len());
-        max_pool3d_bwd::<Fast>(&p, &x, &dy, &mut dx);
+        max_pool3d_bwd::<Fast>(&p, &x, &max_pooled(&p, &x), &dy, &mut dx);
         let got: f32 = dx[..p.input_len()].iter().sum();
         assert!((total - got).abs() <= 1e-3 * (1.0 + total.abs()), "{} max backward routes every dy", label);
         assert!(dx[p.input_len()..].iter().all(|&v| v == common::SENTINEL));
@@ -282,7 +289,7 @@ fn max_pool_backward_tiles_match_the_scalar_reference() {
         check_pool_forward(&p, &x, &format!("tiles case {} {:?}", case, p));
         let dy = rng.values(p.output_len(), 1.0);
         let mut dx = prefilled(p.input_len());
-        max_pool3d_bwd::<Fast>(&p, &x, &dy, &mut dx);
+        max_pool3d_bwd::<Fast>(&p, &x, &max_pooled(&p, &x), &dy, &mut dx);
         let mut reference = vec![0.0; p.input_len()];
         max_pool3d_bwd_scalar(&p, &x, &dy, &mut reference);
         assert_close(&format!("tiles case {} {:?}", case, p), &dx, &reference, 0.0, 0.0);

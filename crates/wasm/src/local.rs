@@ -98,12 +98,13 @@ pub unsafe fn local2d_bwd_filter_f32(call: *const Local2dCall) -> u32 {
     OK
 }
 
-/// Forward: x -> out (y). Backward: x, dy -> out (dx). 1-D and 2-D pools are the d = h = 1 and
-/// d = 1 cases.
+/// Forward: x -> out (y). Backward: x, y (the forward's output; max only), dy -> out (dx). 1-D
+/// and 2-D pools are the d = h = 1 and d = 1 cases.
 #[repr(C)]
 pub struct Pool3dCall {
     pub params: Pool3dParams,
     pub x: u32,
+    pub y: u32,
     pub dy: u32,
     pub out: u32,
 }
@@ -127,11 +128,11 @@ pub unsafe fn avg_pool3d_f32(call: *const Pool3dCall) -> u32 {
 }
 
 /// # Safety
-/// `call` points to a Pool3dCall whose x, dy and out (dx) are valid for its params.
+/// `call` points to a Pool3dCall whose x, y, dy and out (dx) are valid for its params.
 #[wasm_bindgen]
 pub unsafe fn max_pool3d_bwd_f32(call: *const Pool3dCall) -> u32 {
     let (call, p) = (&*call, &(*call).params);
-    max_pool3d_bwd::<Fast>(p, slice(call.x, p.input_len()), slice(call.dy, p.output_len()), slice_mut(call.out, p.input_len()));
+    max_pool3d_bwd::<Fast>(p, slice(call.x, p.input_len()), slice(call.y, p.output_len()), slice(call.dy, p.output_len()), slice_mut(call.out, p.input_len()));
     OK
 }
 

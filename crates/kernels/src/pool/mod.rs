@@ -241,11 +241,13 @@ pub fn avg_pool3d_fwd<V: F32x4>(p: &Pool3dParams, x: &[f32], y: &mut [f32]) {
 }
 
 /// dx: each window's dy goes to the first pixel holding its maximum (a NaN counts as the maximum).
-/// Windows that tile the input without overlap or padding (2x2 stride 2 'valid', the usual CNN
-/// pool) take a vector path that writes each pixel once; others take `max_pool3d_bwd_scalar`.
-pub fn max_pool3d_bwd<V: F32x4>(p: &Pool3dParams, x: &[f32], dy: &[f32], dx: &mut [f32]) {
+/// `y` is the forward's output (the windows' maxima). Windows that tile the input without overlap
+/// or padding (2x2 stride 2 'valid', the usual CNN pool) take a vector path that compares each
+/// pixel with its window's maximum and writes each pixel once; others take
+/// `max_pool3d_bwd_scalar`, which finds the maxima again.
+pub fn max_pool3d_bwd<V: F32x4>(p: &Pool3dParams, x: &[f32], y: &[f32], dy: &[f32], dx: &mut [f32]) {
     if p.tiles() {
-        max_pool_bwd_tiles::<V>(p, x, dy, dx)
+        max_pool_bwd_tiles::<V>(p, x, y, dy, dx)
     } else {
         max_pool3d_bwd_scalar(p, x, dy, dx)
     }
@@ -254,11 +256,11 @@ pub fn max_pool3d_bwd<V: F32x4>(p: &Pool3dParams, x: &[f32], dy: &[f32], dx: &mu
 /// Largest window of the vector path (its pixel offsets live on the stack).
 const MAX_TILE: usize = 64;
 
-/// Non-overlapping full windows: per 4 channels, the first maximal pixel's index in the window (an
-/// exact small float) is tracked, then every window pixel is written dy or 0; pixels outside
-/// every window stay 0.
-fn max_pool_bwd_tiles<V: F32x4>(p: &Pool3dParams, x: &[f32], dy: &[f32], dx: &mut [f32]) {
-    assert!(x.len() >= p.input_len() && dy.len() >= p.output_len() && dx.len() >= p.input_len());
+/// Non-overlapping full windows: each window's dy goes, 4 channels at a time, to the first pixel
+/// equal to the window's maximum (`route_to_max`); every other window pixel gets 0, and pixels
+/// outside every window stay 0.
+fn max_pool_bwd_tiles<V: F32x4>(p: &Pool3dParams, x: &[f32], y: &[f32], dy: &[f32], dx: &mut [f32]) {
+    assert!(x.len() >= p.input_len() && y.len() >= p.output_len() && dy.len() >= p.output_len() && dx.len() >= p.input_len());
     let mut offsets = [0usize; MAX_TILE];
     let offsets = window_offsets(p, &mut offsets);
     // Pixels outside every window stay 0; when the windows tile the input exactly there are none.
@@ -266,7 +268,7 @@ fn max_pool_bwd_tiles<V: F32x4>(p: &Pool3dParams, x: &[f32], dy: &[f32], dx: &mu
     if !covered {
         dx[..p.input_len()].iter_mut().for_each(|v| *v = 0.0);
     }
-    with_window_len(offsets, |offsets| bwd_tiles::<V>(p, x, dy, dx, offsets));
+    with_window_len(offsets, |offsets| bwd_tiles::<V>(p, x, y, dy, dx, offsets));
 }
 
 /// Calls f(offsets), with the 2x2 window's four offsets as a fixed-length array, so that the
@@ -280,43 +282,31 @@ fn with_window_len(offsets: &[usize], mut f: impl FnMut(&[usize])) {
 }
 
 #[inline(always)]
-fn bwd_tiles<V: F32x4>(p: &Pool3dParams, x: &[f32], dy: &[f32], dx: &mut [f32], offsets: &[usize]) {
+fn bwd_tiles<V: F32x4>(p: &Pool3dParams, x: &[f32], y: &[f32], dy: &[f32], dx: &mut [f32], offsets: &[usize]) {
     let c = p.channels as usize;
     let vectors = c / 4 * 4;
-    let zero = V::splat(0.0);
     p.for_each_tile(|out, corner| {
         for ch in (0..vectors).step_by(4) {
             // SAFETY: the window lies inside the input (checked by the caller) and ch + 4 <= c.
             unsafe {
-                let mut best = V::load(x.as_ptr().add(corner + ch));
-                let mut idx = zero;
-                for (i, &o) in offsets.iter().enumerate().skip(1) {
-                    let (v, at) = (V::load(x.as_ptr().add(corner + o + ch)), V::splat(i as f32));
-                    // v wins where best < v, or where v is NaN and best is not (first NaN wins).
-                    let (nb, ni) = (best.select_lt(v, v, best), best.select_lt(v, at, idx));
-                    let (nb, ni) = (v.select_nan(best.select_nan(best, v), nb), v.select_nan(best.select_nan(idx, at), ni));
-                    best = nb;
-                    idx = ni;
-                }
-                let g = V::load(dy.as_ptr().add(out + ch));
-                for (i, &o) in offsets.iter().enumerate() {
-                    let i = i as f32;
-                    let picked = idx.select_lt(V::splat(i - 0.5), zero, idx.select_lt(V::splat(i + 0.5), g, zero));
-                    picked.store(dx.as_mut_ptr().add(corner + o + ch));
+                let max = V::load(y.as_ptr().add(out + ch));
+                let mut pending = V::load(dy.as_ptr().add(out + ch));
+                for &o in offsets {
+                    let (g, left) = V::load(x.as_ptr().add(corner + o + ch)).route_to_max(max, pending);
+                    g.store(dx.as_mut_ptr().add(corner + o + ch));
+                    pending = left;
                 }
             }
         }
         for ch in vectors..c {
-            let (mut best, mut at) = (x[corner + ch], 0);
-            for (i, &o) in offsets.iter().enumerate().skip(1) {
+            let (max, mut pending) = (y[out + ch], dy[out + ch]);
+            for &o in offsets {
                 let v = x[corner + o + ch];
-                if !best.is_nan() && (v > best || v.is_nan()) {
-                    best = v;
-                    at = i;
+                let hit = v == max || v.is_nan();
+                dx[corner + o + ch] = if hit { pending } else { 0.0 };
+                if hit {
+                    pending = 0.0;
                 }
-            }
-            for (i, &o) in offsets.iter().enumerate() {
-                dx[corner + o + ch] = if i == at { dy[out + ch] } else { 0.0 };
             }
         }
     });

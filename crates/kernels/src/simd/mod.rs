@@ -50,6 +50,10 @@ pub trait F32x4: Copy {
     fn pow2i(self) -> Self;
     /// Per lane: `a` where self < o, else `b` (NaN compares false, so it picks `b`).
     fn select_lt(self, o: Self, a: Self, b: Self) -> Self;
-    /// Per lane: `a` where self is NaN, else `b`.
-    fn select_nan(self, a: Self, b: Self) -> Self;
+    /// Max-pool backward's step for one window pixel (self) against the window's maximum `max`:
+    /// (this pixel's gradient, the gradient still to route). Where the pixel is the maximum (equal
+    /// to it, or NaN: a NaN maximum came from a NaN pixel), it takes `pending` and leaves 0;
+    /// elsewhere it takes 0 and leaves `pending`. Visiting the window in order, the first maximal
+    /// pixel gets the gradient.
+    fn route_to_max(self, max: Self, pending: Self) -> (Self, Self);
 }

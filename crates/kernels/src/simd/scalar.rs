@@ -104,9 +104,15 @@ impl F32x4 for Scalar {
         Scalar([pick(0), pick(1), pick(2), pick(3)])
     }
     #[inline(always)]
-    fn select_nan(self, a: Self, b: Self) -> Self {
-        let pick = |i: usize| if self.0[i].is_nan() { a.0[i] } else { b.0[i] };
-        Scalar([pick(0), pick(1), pick(2), pick(3)])
+    fn route_to_max(self, max: Self, pending: Self) -> (Self, Self) {
+        let (mut taken, mut left) = ([0.0; 4], pending.0);
+        for i in 0..4 {
+            if self.0[i] == max.0[i] || self.0[i].is_nan() {
+                taken[i] = pending.0[i];
+                left[i] = 0.0;
+            }
+        }
+        (Scalar(taken), Scalar(left))
     }
 }
 

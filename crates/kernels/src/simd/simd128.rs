@@ -80,7 +80,8 @@ impl F32x4 for Simd128 {
         Simd128(v128_bitselect(a.0, b.0, f32x4_lt(self.0, o.0)))
     }
     #[inline(always)]
-    fn select_nan(self, a: Self, b: Self) -> Self {
-        Simd128(v128_bitselect(a.0, b.0, f32x4_ne(self.0, self.0)))
+    fn route_to_max(self, max: Self, pending: Self) -> (Self, Self) {
+        let hit = v128_or(f32x4_eq(self.0, max.0), f32x4_ne(self.0, self.0));
+        (Simd128(v128_and(pending.0, hit)), Simd128(v128_andnot(pending.0, hit)))
     }
 }
