@@ -6,7 +6,7 @@
 //! takes part: a max is over the window's pixels inside the input, an average divides by their
 //! count (as TensorFlow does). Forward vectorises over channels, which are contiguous.
 
-use crate::simd::F32x4;
+use crate::simd::{route_lane_to_max, F32x4};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[repr(C)]
@@ -301,12 +301,9 @@ fn bwd_tiles<V: F32x4>(p: &Pool3dParams, x: &[f32], y: &[f32], dy: &[f32], dx: &
         for ch in vectors..c {
             let (max, mut pending) = (y[out + ch], dy[out + ch]);
             for &o in offsets {
-                let v = x[corner + o + ch];
-                let hit = v == max || v.is_nan();
-                dx[corner + o + ch] = if hit { pending } else { 0.0 };
-                if hit {
-                    pending = 0.0;
-                }
+                let (g, left) = route_lane_to_max(x[corner + o + ch], max, pending);
+                dx[corner + o + ch] = g;
+                pending = left;
             }
         }
     });

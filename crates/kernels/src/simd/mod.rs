@@ -3,7 +3,7 @@
 //! `F32x4`; `Fast` names the best implementation for the target being compiled.
 
 mod scalar;
-pub use scalar::Scalar;
+pub use scalar::{route_lane_to_max, Scalar};
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd128;

@@ -105,14 +105,21 @@ impl F32x4 for Scalar {
     }
     #[inline(always)]
     fn route_to_max(self, max: Self, pending: Self) -> (Self, Self) {
-        let (mut taken, mut left) = ([0.0; 4], pending.0);
+        let (mut taken, mut left) = ([0.0; 4], [0.0; 4]);
         for i in 0..4 {
-            if self.0[i] == max.0[i] || self.0[i].is_nan() {
-                taken[i] = pending.0[i];
-                left[i] = 0.0;
-            }
+            (taken[i], left[i]) = route_lane_to_max(self.0[i], max.0[i], pending.0[i]);
         }
         (Scalar(taken), Scalar(left))
+    }
+}
+
+/// `F32x4::route_to_max` for one lane: (the pixel's gradient, the gradient still to route).
+#[inline(always)]
+pub fn route_lane_to_max(x: f32, max: f32, pending: f32) -> (f32, f32) {
+    if x == max || x.is_nan() {
+        (pending, 0.0)
+    } else {
+        (0.0, pending)
     }
 }
 
