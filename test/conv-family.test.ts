@@ -9,6 +9,7 @@ import * as ck from '../dist/convkit.js';
 import type { Tensor } from '../dist/convkit.js';
 import { assertClose } from './shared/compare.js';
 import { checkNoLeaks } from './leak-check.js';
+import { uniformValues } from './shared/random.js';
 
 await ck.init();
 checkNoLeaks();
@@ -82,12 +83,6 @@ describe('the convolution family matches PyTorch', () => {
   }
 });
 
-/** Deterministic values in [-1, 1). */
-function values(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: n }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 31 - 1));
-}
-
 /** x (n, t, c) with every sequence rolled by `shift` steps along t (wrapping). */
 function roll1d(x: ArrayLike<number>, n: number, len: number, c: number, shift: number): Float32Array {
   const out = new Float32Array(x.length);
@@ -111,8 +106,8 @@ describe('the lecture: convolution is shift-equivariant', () => {
   it('conv1d with circular padding: rolling the input rolls the output exactly (groups 2, dilation 2)', () => {
     ck.tidy(() => {
       const [n, len, c] = [2, 11, 4];
-      const x = values(n * len * c, 1);
-      const w = ck.tensor(values(3 * 2 * 6, 2), [3, 2, 6]);
+      const x = uniformValues(n * len * c, 1);
+      const w = ck.tensor(uniformValues(3 * 2 * 6, 2), [3, 2, 6]);
       const conv = (v: Float32Array) => ck.ops.conv1d(ck.tensor(v, [n, len, c]), w, { padding: 'circular', groups: 2, dilation: 2 }).dataSync();
       for (const shift of [1, 4, 10]) expect(Array.from(conv(roll1d(x, n, len, c, shift)))).toEqual(Array.from(roll1d(conv(x), n, len, 6, shift)));
     });
@@ -121,8 +116,8 @@ describe('the lecture: convolution is shift-equivariant', () => {
   it('conv2d with circular padding: rolling the image rolls the output exactly', () => {
     ck.tidy(() => {
       const [n, h, w, c] = [1, 7, 6, 3];
-      const x = values(n * h * w * c, 3);
-      const f = ck.tensor(values(3 * 3 * 3 * 5, 4), [3, 3, 3, 5]);
+      const x = uniformValues(n * h * w * c, 3);
+      const f = ck.tensor(uniformValues(3 * 3 * 3 * 5, 4), [3, 3, 3, 5]);
       const conv = (v: Float32Array) => ck.ops.conv2d(ck.tensor(v, [n, h, w, c]), f, { padding: 'circular' }).dataSync();
       expect(Array.from(conv(roll2d(x, n, h, w, c, 2, 5)))).toEqual(Array.from(roll2d(conv(x), n, h, w, 5, 2, 5)));
     });
@@ -132,8 +127,8 @@ describe('the lecture: convolution is shift-equivariant', () => {
     ck.tidy(() => {
       const [h, w, c, co, s] = [12, 12, 2, 3, 2];
       // A 'same' 3x3 conv: outputs at least 1 + s pixels from the border see no padding before or after the shift.
-      const x = values(h * w * c, 5);
-      const f = ck.tensor(values(9 * c * co, 6), [3, 3, c, co]);
+      const x = uniformValues(h * w * c, 5);
+      const f = ck.tensor(uniformValues(9 * c * co, 6), [3, 3, c, co]);
       const conv = (v: Float32Array) => ck.ops.conv2d(ck.tensor(v, [1, h, w, c]), f, { padding: 'same' }).dataSync();
       const y = conv(x);
       const ys = conv(roll2d(x, 1, h, w, c, s, s));
@@ -157,13 +152,13 @@ describe('non-finite inputs stay in the outputs whose windows hold them', () => 
     it(`conv2d 3x3 'same', ${channels} channels: a NaN at a corner and an Inf inside`, () => {
       ck.tidy(() => {
         const [h, w, co] = [6, 7, 16];
-        const x = values(h * w * channels, 9);
+        const x = uniformValues(h * w * channels, 9);
         const bad = [
           { y: 0, x: 0, c: 0, v: NaN },
           { y: 3, x: 4, c: channels - 1, v: Infinity },
         ];
         for (const b of bad) x[(b.y * w + b.x) * channels + b.c] = b.v;
-        const f = ck.tensor(values(9 * channels * co, 10), [3, 3, channels, co]);
+        const f = ck.tensor(uniformValues(9 * channels * co, 10), [3, 3, channels, co]);
         const y = ck.ops.conv2d(ck.tensor(x, [1, h, w, channels]), f, { padding: 'same' }).dataSync();
         for (let oy = 0; oy < h; oy++)
           for (let ox = 0; ox < w; ox++) {
@@ -179,8 +174,8 @@ describe('the lecture: global pooling after convolution is shift-invariant', () 
   it('circular conv2d then global average / max pooling: rolling the image leaves the features unchanged', () => {
     ck.tidy(() => {
       const [n, h, w, c] = [2, 8, 7, 3];
-      const x = values(n * h * w * c, 7);
-      const f = ck.tensor(values(3 * 3 * c * 4, 8), [3, 3, c, 4]);
+      const x = uniformValues(n * h * w * c, 7);
+      const f = ck.tensor(uniformValues(3 * 3 * c * 4, 8), [3, 3, c, 4]);
       const features = (v: Float32Array) => {
         const maps = ck.ops.conv2d(ck.tensor(v, [n, h, w, c]), f, { padding: 'circular', activation: 'relu' });
         return [ck.ops.globalAvgPool2d(maps).dataSync(), ck.ops.globalMaxPool2d(maps).dataSync()];
@@ -200,8 +195,8 @@ describe('the lecture: a causal convolution does not see the future', () => {
   it('conv1d causal: the output at t is unchanged when inputs after t change', () => {
     ck.tidy(() => {
       const [len, c] = [12, 3];
-      const w = ck.tensor(values(3 * c * 4, 7), [3, c, 4]);
-      const x = values(len * c, 8);
+      const w = ck.tensor(uniformValues(3 * c * 4, 7), [3, c, 4]);
+      const x = uniformValues(len * c, 8);
       const conv = (v: Float32Array) => ck.ops.conv1d(ck.tensor(v, [1, len, c]), w, { padding: 'causal', dilation: 2 }).dataSync();
       const y = conv(x);
       expect(y.length).toBe(len * 4);
@@ -218,8 +213,8 @@ describe('the lecture: a causal convolution does not see the future', () => {
     ck.tidy(() => {
       const [d, h, w, c, co] = [6, 4, 5, 2, 3];
       const frame = h * w * c;
-      const f = ck.tensor(values(3 * 3 * 3 * c * co, 9), [3, 3, 3, c, co]);
-      const x = values(d * frame, 10);
+      const f = ck.tensor(uniformValues(3 * 3 * 3 * c * co, 9), [3, 3, 3, c, co]);
+      const x = uniformValues(d * frame, 10);
       const conv = (v: Float32Array) => ck.ops.conv3d(ck.tensor(v, [1, d, h, w, c]), f, { padding: ['causal', 'same', 'same'] }).dataSync();
       const y = conv(x);
       const outFrame = h * w * co;

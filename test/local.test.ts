@@ -7,6 +7,7 @@ import * as ck from '../dist/convkit.js';
 import type { Tensor } from '../dist/convkit.js';
 import { checkNoLeaks } from './leak-check.js';
 import { assertClose, assertShape } from './shared/compare.js';
+import { lcg } from './shared/random.js';
 
 await ck.init();
 checkNoLeaks();
@@ -122,8 +123,8 @@ describe('maxPool2d backward', () => {
   it('routes each window gradient to its first maximal pixel, with ties, NaN and uncovered pixels', () => {
     ck.tidy(() => {
       const [n, h, w, c] = [2, 5, 7, 12];
-      let s = 11;
-      const x = Float32Array.from({ length: n * h * w * c }, () => Math.round(((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 3));
+      const next = lcg(11);
+      const x = Float32Array.from({ length: n * h * w * c }, () => Math.round(next() * 3));
       for (let i = 0; i < x.length; i += 13) x[i] = NaN;
       const [oh, ow] = [Math.floor(h / 2), Math.floor(w / 2)];
       const dyValues = Float32Array.from({ length: n * oh * ow * c }, (_, i) => 1 + i);

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ck from '../dist/convkit.js';
 import { checkNoLeaks } from './leak-check.js';
+import { lcg } from './shared/random.js';
 
 await ck.init();
 checkNoLeaks();
@@ -13,11 +14,8 @@ const SHAPE = [3, 5];
 const STEPS = 5;
 
 function values(seed: number, scale: number): Float64Array {
-  let state = seed >>> 0;
-  return Float64Array.from({ length: 15 }, () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return f((state / 2 ** 31 - 1) * scale);
-  });
+  const next = lcg(seed);
+  return Float64Array.from({ length: 15 }, () => f((2 * next() - 1) * scale));
 }
 
 type Rule = (w: Float64Array, g: Float64Array, slots: Float64Array[], t: number) => void;

@@ -4,6 +4,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as ck from '../dist/convkit.js';
 import { checkNoLeaks } from './leak-check.js';
+import { lcg } from './shared/random.js';
 
 await ck.init();
 checkNoLeaks();
@@ -13,10 +14,7 @@ const { layers } = ck;
 
 /** n 8x8 images, class c = the quadrant holding a bright 3x3 square, over faint noise. */
 function quadrants(n: number, seed: number): { x: Tensor; y: Tensor } {
-  const random = (() => {
-    let s = seed >>> 0;
-    return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  })();
+  const random = lcg(seed);
   const x = new Float32Array(n * 64);
   const y = new Int32Array(n);
   for (let i = 0; i < n; i++) {

@@ -5,6 +5,7 @@
 // which also cross-checks the layouts in ts/core/abi.ts against crates/wasm/src/lib.rs.
 import type * as RawExports from '../../build/bindgen/convkit_bg.wasm';
 import { assert, assertClose } from './compare.js';
+import { lcg } from './random.js';
 
 /** The module's raw exports, typed by wasm-bindgen's generated convkit_bg.wasm.d.ts. */
 type RawKernels = typeof RawExports;
@@ -15,14 +16,6 @@ const SENTINEL = 12345.5;
 export async function instantiateRaw(bytes: Uint8Array): Promise<RawKernels> {
   const { instance } = await WebAssembly.instantiate(bytes as BufferSource, {});
   return instance.exports as unknown as RawKernels;
-}
-
-function lcg(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 31 - 1;
-  };
 }
 
 /** A scratch arena on the raw instance; everything is freed at the end of `use`. */
@@ -70,8 +63,9 @@ function compareKernels(arena: Arena, label: string, outLength: number, launch: 
 const SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 11, 13, 16, 17, 31, 64, 67, 97];
 
 export function gemmSweep(k: RawKernels, seed: number, cases: number): void {
-  const rand = lcg(seed);
-  const pick = () => SIZES[Math.floor(((rand() + 1) / 2) * SIZES.length)]!;
+  const unit = lcg(seed);
+  const rand = () => 2 * unit() - 1;
+  const pick = () => SIZES[Math.floor(unit() * SIZES.length)]!;
   const arena = new Arena(k);
   try {
     for (let c = 0; c < cases; c++) {
@@ -103,8 +97,9 @@ export function gemmSweep(k: RawKernels, seed: number, cases: number): void {
 }
 
 export function conv2dSweep(k: RawKernels, seed: number, cases: number): void {
-  const rand = lcg(seed);
-  const int = (lo: number, hi: number) => lo + Math.floor(((rand() + 1) / 2) * (hi - lo + 1));
+  const unit = lcg(seed);
+  const rand = () => 2 * unit() - 1;
+  const int = (lo: number, hi: number) => lo + Math.floor(unit() * (hi - lo + 1));
   const arena = new Arena(k);
   try {
     for (let c = 0; c < cases; c++) {
@@ -132,8 +127,9 @@ export function conv2dSweep(k: RawKernels, seed: number, cases: number): void {
 
 /** conv_nd_f32 (1/2/3-D, groups, circular axes) against its scalar reference, in this runtime's wasm. */
 export function convNdSweep(k: RawKernels, seed: number, cases: number): void {
-  const rand = lcg(seed);
-  const int = (lo: number, hi: number) => lo + Math.floor(((rand() + 1) / 2) * (hi - lo + 1));
+  const unit = lcg(seed);
+  const rand = () => 2 * unit() - 1;
+  const int = (lo: number, hi: number) => lo + Math.floor(unit() * (hi - lo + 1));
   const arena = new Arena(k);
   try {
     for (let c = 0; c < cases; c++) {

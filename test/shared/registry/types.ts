@@ -3,6 +3,7 @@
 // must raise. The shared suite iterates every entry; a public op without one fails a check.
 import type { DType, Tensor } from '../../../dist/convkit.js';
 import type { Tolerance } from '../compare.js';
+import { uniformValues } from '../random.js';
 import { dense } from '../reference.js';
 import type { Dense } from '../reference.js';
 import type { ConvkitModule } from '../types.js';
@@ -36,14 +37,7 @@ export interface OpEntry {
 
 /** Deterministic values in [-1, 1), rounded to float32 so the reference sees what the kernel sees. */
 export function randomDense(shape: number[], seed: number): Dense {
-  let state = seed >>> 0;
-  const size = shape.reduce((p, d) => p * d, 1);
-  const data = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    data[i] = state / 2 ** 31 - 1;
-  }
-  return dense(shape, data);
+  return dense(shape, uniformValues(shape.reduce((p, d) => p * d, 1), seed));
 }
 
 export function withValues(d: Dense, at: Record<number, number>): Dense {
