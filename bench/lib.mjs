@@ -8,6 +8,7 @@ import { getThreadsCount, setThreadsCount, setWasmPaths, version_wasm } from '@t
 export const METHOD = { warmupCalls: 5, samples: 15, minSampleMs: 30, statistic: 'median' };
 const PEAK_TARGET_MS = 75;
 const PEAK_RUNS = 15;
+const PROBE_SAMPLE_MS = 10;
 
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -75,7 +76,11 @@ export async function medianMsPerCallAsync(fns, method = METHOD) {
 
 export const gflops = (flops, ms) => flops / ms / 1e6;
 
-/** The SIMD128 peak in GFLOP/s from the module's independent multiply-add chains; wasm: file URL or bytes. */
+/**
+ * The SIMD128 peak in GFLOP/s from the module's independent multiply-add chains; wasm: file URL or
+ * bytes. Also `probe`: one short run of the same chains (`run()`, `flops`), for timing the peak
+ * interleaved with a row's own samples (this machine's speed drifts by a third within minutes).
+ */
 export async function measurePeak(wasm) {
   const bytes = wasm instanceof URL ? await (await import('node:fs/promises')).readFile(wasm) : wasm;
   const { instance } = await WebAssembly.instantiate(bytes, {});
@@ -86,7 +91,11 @@ export async function measurePeak(wasm) {
   const trialMs = median([probeMs(trial), probeMs(trial), probeMs(trial)]);
   const iterations = Math.round((trial * PEAK_TARGET_MS) / trialMs);
   const ms = median(Array.from({ length: PEAK_RUNS }, () => probeMs(iterations)));
-  return { gflops: gflops(iterations * flopsPerIteration(), ms), iterations, ms, runs: PEAK_RUNS };
+  const probeIterations = Math.max(1, Math.round((iterations * PROBE_SAMPLE_MS) / PEAK_TARGET_MS));
+  return {
+    peak: { gflops: gflops(iterations * flopsPerIteration(), ms), iterations, ms, runs: PEAK_RUNS },
+    probe: { run: () => probe(probeIterations, 1.5), flops: probeIterations * flopsPerIteration() },
+  };
 }
 
 /**

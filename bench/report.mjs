@@ -155,7 +155,15 @@ export function methodText(report) {
   const runs = report.runs > 1 ? `; each figure is then the median over ${report.runs} runs of the whole suite (a ratio: the median of the runs' own ratios)` : '';
   return `Medians of ${m.samples} interleaved samples of >= ${m.minSampleMs} ms each after ${m.warmupCalls} warm-up calls${runs}; ` +
     `tfjs-cpu and ConvNetJS timed apart (${report.slowPeers.samples} sample(s), ${report.slowPeers.maxCallMs} ms budget per call); ` +
-    `outputs agree with convkit's to ${report.agreementRtol} of max |y| before timing; one thread everywhere.`;
+    `outputs agree with convkit's to ${report.agreementRtol} of max |y| before timing; one thread everywhere.${peakText(report)}`;
+}
+
+/** How % of peak was measured, with the range the per-row probe read over the rows. */
+function peakText(report) {
+  const rates = report.sections.flatMap((s) => s.rows.map((r) => r.peakGflops)).filter((v) => typeof v === 'number');
+  if (!rates.length) return '';
+  const range = `${Math.min(...rates).toFixed(1)}-${Math.max(...rates).toFixed(1)}`;
+  return ` % of peak: against peak_probe timed among the same row's samples (${range} GFLOP/s over the rows).`;
 }
 
 export function suiteMarkdown(report) {

@@ -57,7 +57,7 @@ function agree(reference, output, lib) {
  * Times one row. candidates: { lib: { run, output? } | { skipped } }, run may be async. Outputs are
  * checked first; fast ones are timed interleaved with convkit, slow ones apart within the budget.
  */
-async function timeRow(candidates, { slow, method, log }, flops) {
+async function timeRow(candidates, { slow, method, probe, log }, flops) {
   const results = {};
   const agreement = {};
   // Copies: an output may be a view of a wasm heap that the next call reuses.
@@ -80,8 +80,11 @@ async function timeRow(candidates, { slow, method, log }, flops) {
       results[lib] = { skipped: errorText(error) };
     }
   }
-  const fastMs = await medianMsPerCallAsync(fast.map(([, c]) => c.run), method);
+  // The peak probe takes its turn among the samples: each row's % of peak is against the machine's
+  // speed during that row.
+  const fastMs = await medianMsPerCallAsync([...fast.map(([, c]) => c.run), probe.run], method);
   fast.forEach(([lib], i) => (results[lib] = { ms: fastMs[i] }));
+  const peakGflops = gflops(probe.flops, fastMs[fast.length]);
   for (const [lib, c] of slowOnes) {
     try {
       // A call that the rate of the rows before says would not fit the budget is not made.
@@ -107,14 +110,14 @@ async function timeRow(candidates, { slow, method, log }, flops) {
   }
   for (const [lib, c] of Object.entries(candidates)) c.dispose?.();
   for (const [lib, r] of Object.entries(results)) if (r.skipped) log(`    ${lib}: skipped: ${r.skipped}`);
-  return { results, agreement };
+  return { results, agreement, peakGflops };
 }
 
-function withFlops(results, flops, peak) {
+function withFlops(results, flops, peakGflops) {
   for (const r of Object.values(results)) {
     if (r.ms === undefined) continue;
     r.gflops = gflops(flops, r.ms);
-    r.percentOfPeak = (100 * r.gflops) / peak.gflops;
+    r.percentOfPeak = (100 * r.gflops) / peakGflops;
   }
   return results;
 }
@@ -200,7 +203,7 @@ async function loadPeers(host, log) {
 const skip = (reason) => ({ skipped: reason });
 
 async function conv2dSection(ctx) {
-  const { peers, log, quick, peak } = ctx;
+  const { peers, log, quick } = ctx;
   const shapes = quick ? CONV2D_SHAPES.filter((s) => QUICK.conv2d.includes(s.name)) : CONV2D_SHAPES;
   const rows = [];
   for (const [i, shape] of shapes.entries()) {
@@ -254,10 +257,10 @@ async function conv2dSection(ctx) {
     };
     candidates.convnetjs = peers.convnetjs ? convnetjsConv(peers.convnetjs, shape, xv, fv) : skip(peers.convnetjsError);
     const flops = conv2dFlops(shape);
-    const { results, agreement } = await timeRow(candidates, ctx, flops);
+    const { results, agreement, peakGflops } = await timeRow(candidates, ctx, flops);
     await tf.setBackend(peers.tfjsWasm ? 'wasm' : 'cpu');
     for (const t of tensors) t.dispose();
-    rows.push({ name: shape.name, shape, flops, large: !!shape.large, results: withFlops(results, flops, peak), agreement });
+    rows.push({ name: shape.name, shape, flops, large: !!shape.large, peakGflops, results: withFlops(results, flops, peakGflops), agreement });
   }
   return {
     id: 'conv2d', title: 'conv2d forward (NHWC; onnxruntime-web NCHW)', metric: 'gflops',
@@ -271,7 +274,7 @@ async function conv2dSection(ctx) {
 }
 
 async function depthwiseSection(ctx) {
-  const { peers, log, quick, peak } = ctx;
+  const { peers, log, quick } = ctx;
   const shapes = quick ? DEPTHWISE_SHAPES.filter((s) => QUICK.depthwise.includes(s.name)) : DEPTHWISE_SHAPES;
   const rows = [];
   for (const [i, shape] of shapes.entries()) {
@@ -306,11 +309,11 @@ async function depthwiseSection(ctx) {
         candidates.ort = skip(errorText(error));
       }
     } else candidates.ort = skip(peers.ortError);
-    const { results, agreement } = await timeRow(candidates, ctx);
+    const { results, agreement, peakGflops } = await timeRow(candidates, ctx);
     x.dispose();
     filter.dispose();
     const flops = depthwiseFlops(shape);
-    rows.push({ name: shape.name, shape, flops, results: withFlops(results, flops, peak), agreement });
+    rows.push({ name: shape.name, shape, flops, peakGflops, results: withFlops(results, flops, peakGflops), agreement });
   }
   return {
     id: 'depthwise', title: 'depthwise 3x3 forward (onnxruntime-web: Conv with group = channels)', metric: 'gflops',
@@ -492,9 +495,9 @@ export async function runSuite(host, { quick = false, sections = ['conv2d', 'dep
   const started = performance.now();
   await ck.init();
   const peers = await loadPeers(host, log);
-  const peak = await measurePeak(await host.readBytes('dist/convkit.wasm'));
+  const { peak, probe } = await measurePeak(await host.readBytes('dist/convkit.wasm'));
   log(`${host.runtime} ${host.runtimeVersion}: SIMD128 peak ${peak.gflops.toFixed(2)} GFLOP/s; tfjs ${tf.version_core} (${peers.tfjsWasm ? `wasm simd ${peers.tfjsWasm.simd}, threads ${peers.tfjsWasm.threads}` : 'no wasm'}), onnxruntime-web ${peers.ortVersion ?? '-'}`);
-  const ctx = { host, peers, log, quick, peak, method, slow: { ...settings(quick).slow, rates: {} }, settings: settings(quick) };
+  const ctx = { host, peers, log, quick, probe, method, slow: { ...settings(quick).slow, rates: {} }, settings: settings(quick) };
   const out = [];
   const run = async (id, fn) => {
     if (!sections.includes(id)) return;
