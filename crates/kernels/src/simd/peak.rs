@@ -32,6 +32,8 @@ pub fn peak_probe<V: F32x4>(iterations: u32, seed: f32) -> f32 {
         x10 = x10.mul(m).add(a);
         x11 = x11.mul(m).add(a);
     }
-    let all = [x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11];
-    all.iter().fold(0.0, |s, v| s + v.to_array().iter().sum::<f32>())
+    // Summed as vectors first: with 48 lane extractions after it, Firefox 153 ran the loop at half
+    // speed (measured on a copy of this function, both ways).
+    let sum = x0.add(x1).add(x2.add(x3)).add(x4.add(x5).add(x6.add(x7))).add(x8.add(x9).add(x10.add(x11)));
+    sum.to_array().iter().sum()
 }
