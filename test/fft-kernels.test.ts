@@ -5,7 +5,7 @@
 // out of memory as status 1. The native Rust tests (crates/kernels/tests/fft.rs) sweep the scalar build.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { lcg } from './shared/random.js';
+import { lcg, signed } from './shared/random.js';
 
 interface FftExports {
   memory: WebAssembly.Memory;
@@ -26,8 +26,7 @@ const GUARD = 8;
 const SENTINEL = 12345.5;
 const LENGTHS = [...Array.from({ length: 64 }, (_, i) => i + 1), 97, 127, 128, 243, 256, 500, 1000, 1024, 4096, 4099];
 
-const next = lcg(7);
-const random = (): number => 2 * next() - 1;
+const random = signed(lcg(7));
 
 function layouts(n: number): [number, number][] {
   if (n > 1024) return [[1, 1], [1, 4]];

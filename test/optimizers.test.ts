@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ck from '../dist/convkit.js';
 import { checkNoLeaks } from './leak-check.js';
-import { lcg } from './shared/random.js';
+import { lcg, signed } from './shared/random.js';
 
 await ck.init();
 checkNoLeaks();
@@ -14,8 +14,8 @@ const SHAPE = [3, 5];
 const STEPS = 5;
 
 function values(seed: number, scale: number): Float64Array {
-  const next = lcg(seed);
-  return Float64Array.from({ length: 15 }, () => f((2 * next() - 1) * scale));
+  const next = signed(lcg(seed));
+  return Float64Array.from({ length: 15 }, () => f(next() * scale));
 }
 
 type Rule = (w: Float64Array, g: Float64Array, slots: Float64Array[], t: number) => void;

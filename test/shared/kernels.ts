@@ -5,7 +5,7 @@
 // which also cross-checks the layouts in ts/core/abi.ts against crates/wasm/src/lib.rs.
 import type * as RawExports from '../../build/bindgen/convkit_bg.wasm';
 import { assert, assertClose } from './compare.js';
-import { lcg } from './random.js';
+import { lcg, signed } from './random.js';
 
 /** The module's raw exports, typed by wasm-bindgen's generated convkit_bg.wasm.d.ts. */
 type RawKernels = typeof RawExports;
@@ -64,7 +64,7 @@ const SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 11, 13, 16, 17, 31, 64, 67, 97];
 
 export function gemmSweep(k: RawKernels, seed: number, cases: number): void {
   const unit = lcg(seed);
-  const rand = () => 2 * unit() - 1;
+  const rand = signed(unit);
   const pick = () => SIZES[Math.floor(unit() * SIZES.length)]!;
   const arena = new Arena(k);
   try {
@@ -98,7 +98,7 @@ export function gemmSweep(k: RawKernels, seed: number, cases: number): void {
 
 export function conv2dSweep(k: RawKernels, seed: number, cases: number): void {
   const unit = lcg(seed);
-  const rand = () => 2 * unit() - 1;
+  const rand = signed(unit);
   const int = (lo: number, hi: number) => lo + Math.floor(unit() * (hi - lo + 1));
   const arena = new Arena(k);
   try {
@@ -128,7 +128,7 @@ export function conv2dSweep(k: RawKernels, seed: number, cases: number): void {
 /** conv_nd_f32 (1/2/3-D, groups, circular axes) against its scalar reference, in this runtime's wasm. */
 export function convNdSweep(k: RawKernels, seed: number, cases: number): void {
   const unit = lcg(seed);
-  const rand = () => 2 * unit() - 1;
+  const rand = signed(unit);
   const int = (lo: number, hi: number) => lo + Math.floor(unit() * (hi - lo + 1));
   const arena = new Arena(k);
   try {

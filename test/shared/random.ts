@@ -7,8 +7,12 @@ export function lcg(seed: number): () => number {
   return () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
+/** The generator `next` mapped from [0, 1) to [-1, 1), drawing from the same stream. */
+export function signed(next: () => number): () => number {
+  return () => 2 * next() - 1;
+}
+
 /** n values in [-1, 1) from `seed`. */
 export function uniformValues(n: number, seed: number): Float32Array {
-  const next = lcg(seed);
-  return Float32Array.from({ length: n }, () => 2 * next() - 1);
+  return Float32Array.from({ length: n }, signed(lcg(seed)));
 }
