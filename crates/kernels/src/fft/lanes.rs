@@ -1,5 +1,5 @@
-//! The three lane shuffles the FFT needs beyond `F32x4`: complex (de)interleaving and a 4x4
-//! transpose, for the scalar vector (the reference) and simd128.
+//! The lane shuffles the FFT needs beyond `F32x4`: complex (de)interleaving and reversal, for the
+//! scalar vector (the reference) and simd128.
 
 use crate::simd::{F32x4, Scalar};
 
@@ -8,8 +8,6 @@ pub trait Lanes: F32x4 {
     fn deinterleave(a: Self, b: Self) -> (Self, Self);
     /// The inverse of `deinterleave`.
     fn interleave(re: Self, im: Self) -> (Self, Self);
-    /// Rows become columns.
-    fn transpose(rows: [Self; 4]) -> [Self; 4];
     /// (a3 a2 a1 a0)
     fn reverse(self) -> Self;
 }
@@ -24,11 +22,6 @@ impl Lanes for Scalar {
     fn interleave(re: Self, im: Self) -> (Self, Self) {
         let (r, i) = (re.0, im.0);
         (Scalar([r[0], i[0], r[1], i[1]]), Scalar([r[2], i[2], r[3], i[3]]))
-    }
-    #[inline(always)]
-    fn transpose(rows: [Self; 4]) -> [Self; 4] {
-        let m = rows.map(|r| r.0);
-        [0, 1, 2, 3].map(|c| Scalar([m[0][c], m[1][c], m[2][c], m[3][c]]))
     }
     #[inline(always)]
     fn reverse(self) -> Self {
@@ -51,19 +44,6 @@ mod wasm {
         #[inline(always)]
         fn interleave(re: Self, im: Self) -> (Self, Self) {
             (Simd128(i32x4_shuffle::<0, 4, 1, 5>(re.0, im.0)), Simd128(i32x4_shuffle::<2, 6, 3, 7>(re.0, im.0)))
-        }
-        #[inline(always)]
-        fn transpose(r: [Self; 4]) -> [Self; 4] {
-            let t0 = i32x4_shuffle::<0, 4, 1, 5>(r[0].0, r[1].0);
-            let t1 = i32x4_shuffle::<2, 6, 3, 7>(r[0].0, r[1].0);
-            let t2 = i32x4_shuffle::<0, 4, 1, 5>(r[2].0, r[3].0);
-            let t3 = i32x4_shuffle::<2, 6, 3, 7>(r[2].0, r[3].0);
-            [
-                Simd128(i32x4_shuffle::<0, 1, 4, 5>(t0, t2)),
-                Simd128(i32x4_shuffle::<2, 3, 6, 7>(t0, t2)),
-                Simd128(i32x4_shuffle::<0, 1, 4, 5>(t1, t3)),
-                Simd128(i32x4_shuffle::<2, 3, 6, 7>(t1, t3)),
-            ]
         }
         #[inline(always)]
         fn reverse(self) -> Self {

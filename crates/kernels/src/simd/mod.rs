@@ -41,6 +41,8 @@ pub trait F32x4: Copy {
     /// GEMM epilogue measured no faster (A/B), so only the depthwise kernels skip it.
     fn clamp(self, lo: Self, hi: Self) -> Self;
     fn to_array(self) -> [f32; 4];
+    /// Rows become columns.
+    fn transpose(rows: [Self; 4]) -> [Self; 4];
     fn sub(self, o: Self) -> Self;
     fn div(self, o: Self) -> Self;
     /// Lane-wise IEEE square root (correctly rounded, as f32x4.sqrt).

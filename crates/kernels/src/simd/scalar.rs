@@ -75,6 +75,11 @@ impl F32x4 for Scalar {
         self.0
     }
     #[inline(always)]
+    fn transpose(rows: [Self; 4]) -> [Self; 4] {
+        let m = rows.map(|r| r.0);
+        [0, 1, 2, 3].map(|c| Scalar([m[0][c], m[1][c], m[2][c], m[3][c]]))
+    }
+    #[inline(always)]
     fn sub(self, o: Self) -> Self {
         Scalar(lanes(self.0, o.0, |a, b| a - b))
     }

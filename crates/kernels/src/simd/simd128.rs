@@ -52,6 +52,19 @@ impl F32x4 for Simd128 {
         ]
     }
     #[inline(always)]
+    fn transpose(r: [Self; 4]) -> [Self; 4] {
+        let t0 = i32x4_shuffle::<0, 4, 1, 5>(r[0].0, r[1].0);
+        let t1 = i32x4_shuffle::<2, 6, 3, 7>(r[0].0, r[1].0);
+        let t2 = i32x4_shuffle::<0, 4, 1, 5>(r[2].0, r[3].0);
+        let t3 = i32x4_shuffle::<2, 6, 3, 7>(r[2].0, r[3].0);
+        [
+            Simd128(i32x4_shuffle::<0, 1, 4, 5>(t0, t2)),
+            Simd128(i32x4_shuffle::<2, 3, 6, 7>(t0, t2)),
+            Simd128(i32x4_shuffle::<0, 1, 4, 5>(t1, t3)),
+            Simd128(i32x4_shuffle::<2, 3, 6, 7>(t1, t3)),
+        ]
+    }
+    #[inline(always)]
     fn sub(self, o: Self) -> Self {
         Simd128(f32x4_sub(self.0, o.0))
     }
