@@ -74,6 +74,25 @@ fn deep_gemm_matches_reference_across_k_blocks() {
 }
 
 #[test]
+fn gemm_reads_rows_at_a_stride_longer_than_k() {
+    // Winograd's GEMMs read A rows 16·c_in apart; gemm packs A from those rows (pack_a), whole
+    // 4-value runs and a tail, per k-block.
+    let mut rng = Lcg(29);
+    for (case, &(m, n, k, a_stride)) in [(13, 9, 7, 12), (70, 16, 33, 48), (8, 5, KC + 5, KC + 9)].iter().enumerate() {
+        let (a, b) = (rng.values((m - 1) * a_stride + k, 1.0), rng.values(k * n, 1.0));
+        let mut packed = vec![f32::NAN; packed_weights_len(k, n)];
+        pack_weights(k, n, &b, Strides::row_major(n), None, &mut packed);
+        let mut rows = vec![std::ptr::null(); GEMM_INDIRECTION_LEN];
+        let mut fast = prefilled(m * n);
+        gemm::<Fast>(m, n, k, &a, a_stride, &packed, &mut fast, n, Epilogue::store(Clamp::NONE), &mut rows);
+        let mut reference = vec![0.0; m * n];
+        let a_strides = Strides { row: a_stride, col: 1 };
+        gemm_reference(m, n, k, &a, a_strides, &b, Strides::row_major(n), None, Clamp::NONE, &mut reference);
+        assert_close(&format!("strided gemm m={} n={} k={} a_stride={} case {}", m, n, k, a_stride, case), &fast, &reference, 1e-4, 1e-4);
+    }
+}
+
+#[test]
 fn k_blocks_cover_every_tap_and_channel_once() {
     for &(kc, ks) in &[(1, 1), (3, 25), (64, 9), (192, 3), (KC, 4), (KC + 1, 3), (1536, 3), (1024, 1), (100, 7)] {
         let blocks = KBlocks::new(kc, ks);

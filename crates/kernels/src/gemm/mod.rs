@@ -4,15 +4,19 @@
 //! B (the weights) is packed once per call into NR-wide panels: each panel holds NR bias values,
 //! then k rows of NR values, zero-padded past n, so the microkernel starts its accumulators from
 //! the bias and walks the panel linearly.
-//! A is never packed: the microkernel reads it through an indirection buffer of pointers, `ks`
-//! taps per output row, each tap a contiguous run of `kc` values (Dukhan 2019, arXiv 1907.02129).
-//! Plain GEMM is ks = 1, kc = k; an NHWC convolution is ks = kh·kw taps of kc = c_in channels.
+//! The microkernel reads A through an indirection buffer of pointers, `ks` taps per output row,
+//! each tap a contiguous run of `kc` values (Dukhan 2019, arXiv 1907.02129). Plain GEMM is
+//! ks = 1, kc = k; an NHWC convolution is ks = kh·kw taps of kc = c_in channels.
 //! The indirection buffer is laid out per block of MR output rows: [block][tap][MR].
+//! Plain GEMM also packs A, per chunk and k-block, as [block][k][MR] (`pack_a`): the tile's MR
+//! values of one k sit together, so the microkernel reads them through one pointer at fixed
+//! offsets instead of through MR pointers.
 //! Deep k is cut into k-blocks of at most KC (whole taps, or one tap's channel range): each block
 //! sweeps every panel and row block, the tile starting from the bias (first block) or from C.
 
 use crate::simd::F32x4;
 use crate::Clamp;
+use std::cell::UnsafeCell;
 
 pub const MR: usize = 4;
 pub const NR: usize = 8;
@@ -180,6 +184,40 @@ pub unsafe fn igemm_4x8<V: F32x4>(
             rows = rows.map(|row| row.add(1));
         }
     }
+    store_tile::<V>(&acc, mr, nc, c, c_stride, tile);
+}
+
+/// `igemm_4x8` for A packed by `pack_a`: the kc·MR values at `a`, the tile's MR values of each k
+/// together, read through one pointer. Same sums as `igemm_4x8` with ks = 1. Its splat loads
+/// carry their offsets only after the build's post-pass (scripts/build-wasm.mjs); LLVM 14 adds
+/// them to the pointer instead. Measured (A/B of two builds in one page or process), against the
+/// 4-pointer `igemm_4x8`: Firefox 153 1x1 and Winograd rows 1.32-1.47x faster with the offsets
+/// folded, unchanged without; Chromium 1.00-1.13x; Node 1.03-1.1x.
+///
+/// # Safety
+/// `a` holds kc·MR readable f32, `w` kc rows of NR; `c` as for `igemm_4x8` with mr = MR.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn gemm_4x8_packed<V: F32x4>(nc: usize, kc: usize, a: *const f32, bias: *const f32, w: *const f32, c: *mut f32, c_stride: usize, tile: Tile) {
+    let (bias0, bias1) = if tile.bias { (V::load(bias), V::load(bias.add(4))) } else { (V::splat(0.0), V::splat(0.0)) };
+    let mut acc = [[bias0, bias1]; MR];
+    let (mut a, mut w) = (a, w);
+    let a_end = a.add(kc * MR);
+    while a != a_end {
+        tile_step::<V>(&mut acc, [a, a.add(1), a.add(2), a.add(3)], w);
+        a = a.add(MR);
+        w = w.add(NR);
+    }
+    store_tile::<V>(&acc, MR, nc, c, c_stride, tile);
+}
+
+/// Writes rows 0..mr, columns 0..nc of a finished tile to C: added to what C holds when
+/// accumulating, then clamped.
+///
+/// # Safety
+/// `c` has `mr` rows of `nc` writable f32 at stride `c_stride`.
+#[inline(always)]
+unsafe fn store_tile<V: F32x4>(acc: &[[V; 2]; MR], mr: usize, nc: usize, c: *mut f32, c_stride: usize, tile: Tile) {
     let (lo, hi) = (V::splat(tile.clamp.min), V::splat(tile.clamp.max));
     for (r, row) in acc.iter().enumerate().take(mr) {
         let dst = c.add(r * c_stride);
@@ -197,6 +235,30 @@ pub unsafe fn igemm_4x8<V: F32x4>(
             let lanes = [v0.to_array(), v1.to_array()];
             for j in 0..nc {
                 *dst.add(j) = lanes[j / 4][j % 4];
+            }
+        }
+    }
+}
+
+/// Copies values off..off + kc of each full block of MR rows into `out` as [block][k][MR].
+///
+/// # Safety
+/// Each of `rows` (a whole number of blocks) points to off + kc readable f32; `out` holds
+/// rows.len()·kc writable f32.
+unsafe fn pack_a<V: F32x4>(rows: &[*const f32], off: usize, kc: usize, out: *mut f32) {
+    for (b, block) in rows.chunks_exact(MR).enumerate() {
+        let src = [block[0].add(off), block[1].add(off), block[2].add(off), block[3].add(off)];
+        let dst = out.add(b * kc * MR);
+        let whole = kc / 4 * 4;
+        for k in (0..whole).step_by(4) {
+            let columns = V::transpose(src.map(|row| V::load(row.add(k))));
+            for (i, column) in columns.iter().enumerate() {
+                column.store(dst.add((k + i) * MR));
+            }
+        }
+        for k in whole..kc {
+            for (r, row) in src.iter().enumerate() {
+                *dst.add(k * MR + r) = *row.add(k);
             }
         }
     }
@@ -329,7 +391,7 @@ pub unsafe fn igemm_chunk<V: F32x4>(
     out: Epilogue,
 ) {
     debug_assert!(packed.len() >= packed_weights_len(ks * kc, n));
-    igemm_chunk_impl::<V>(m, n, kc, ks, indirection, packed.as_ptr() as *mut f32, None, c, c_stride, out)
+    igemm_chunk_impl::<V>(m, n, kc, ks, indirection, None, packed.as_ptr() as *mut f32, None, c, c_stride, out)
 }
 
 /// As `igemm_chunk`, packing `src` into `packed` panel slice by panel slice as the chunk first
@@ -351,9 +413,12 @@ pub unsafe fn igemm_chunk_packing<V: F32x4>(
     out: Epilogue,
 ) {
     assert!(packed.len() >= packed_weights_len(ks * kc, n) && src.k == ks * kc && src.n == n, "igemm_chunk_packing: shapes");
-    igemm_chunk_impl::<V>(m, n, kc, ks, indirection, packed.as_mut_ptr(), Some(src), c, c_stride, out)
+    igemm_chunk_impl::<V>(m, n, kc, ks, indirection, None, packed.as_mut_ptr(), Some(src), c, c_stride, out)
 }
 
+/// With `a_pack` (ks = 1 only), each k-block first packs the full row blocks' A into it
+/// (`pack_a`; MC·KC values are enough) and the microkernel reads A from there.
+///
 /// # Safety
 /// As `igemm_chunk`; `packed` is written only when `src` is given.
 #[allow(clippy::too_many_arguments)]
@@ -363,6 +428,7 @@ unsafe fn igemm_chunk_impl<V: F32x4>(
     kc: usize,
     ks: usize,
     indirection: &[*const f32],
+    a_pack: Option<*mut f32>,
     packed: *mut f32,
     src: Option<&PackSource>,
     c: *mut f32,
@@ -386,8 +452,25 @@ unsafe fn igemm_chunk_impl<V: F32x4>(
         let w = packed.add(NR * (1 + first_row));
         // The k-block's rows are contiguous: whole taps (cs = kc) or one tap's channel range.
         let pack = src.map(|src| (src, first_row, first_row + taps * cs, kb == 0));
-        igemm_kblock::<V>(m, n, cs, taps, ks * MR, a, c0, packed, w, panel_len, c, c_stride, tile, pack);
+        if let Some(buffer) = a_pack {
+            debug_assert!(ks == 1 && m <= MC && cs <= KC);
+            pack_a::<V>(&indirection[..m / MR * MR], c0, cs, buffer);
+        }
+        let rows = BlockRows { a, block_stride: ks * MR, a_off: c0, packed: a_pack.map(|p| p as *const f32) };
+        igemm_kblock::<V>(m, n, cs, taps, rows, packed, w, panel_len, c, c_stride, tile, pack);
     }
+}
+
+/// Where a k-block's microkernels read A: through the indirection buffer (`a`, the block-0
+/// pointers of the k-block's first tap, the next row block's `block_stride` pointers on, each
+/// read from element `a_off`), or, when `packed` is given, the full row blocks from there
+/// (`pack_a`'s layout for this k-block) and only a last partial block through `a`.
+#[derive(Clone, Copy, Debug)]
+struct BlockRows {
+    a: *const *const f32,
+    block_stride: usize,
+    a_off: usize,
+    packed: Option<*const f32>,
 }
 
 /// One k-block of a chunk: every panel against every row block. Kept out of line so that the hot
@@ -396,8 +479,7 @@ unsafe fn igemm_chunk_impl<V: F32x4>(
 /// bias row) are packed just before the row blocks sweep them.
 ///
 /// # Safety
-/// As `igemm_chunk`; `a` is the block-0 pointer of the k-block's first tap, the next row block's
-/// at `a_block_stride` pointers on; `w` is panel 0's first k-row of the block.
+/// As `igemm_chunk`, with `rows` as `BlockRows` states; `w` is panel 0's first k-row of the block.
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
 unsafe fn igemm_kblock<V: F32x4>(
@@ -405,9 +487,7 @@ unsafe fn igemm_kblock<V: F32x4>(
     n: usize,
     kc: usize,
     ks: usize,
-    a_block_stride: usize,
-    a: *const *const f32,
-    a_off: usize,
+    rows: BlockRows,
     panels: *mut f32,
     w: *const f32,
     panel_len: usize,
@@ -426,16 +506,26 @@ unsafe fn igemm_kblock<V: F32x4>(
                 pack_panels(src, j / NR, pair, r0, r1, bias, std::slice::from_raw_parts_mut(panels.add(p), pair * panel_len));
             }
         }
+        let (a, a_off) = (rows.a, rows.a_off);
         for block in 0..full_blocks {
-            let i = block * MR;
-            igemm_4x8::<V>(MR, NR.min(n - j), kc, ks, a.add(block * a_block_stride), a_off, panels.add(p), w.add(p), c.add(i * c_stride + j), c_stride, tile);
+            let (c, nc) = (c.add(block * MR * c_stride + j), NR.min(n - j));
+            match rows.packed {
+                Some(packed) => gemm_4x8_packed::<V>(nc, kc, packed.add(block * kc * MR), panels.add(p), w.add(p), c, c_stride, tile),
+                None => igemm_4x8::<V>(MR, nc, kc, ks, a.add(block * rows.block_stride), a_off, panels.add(p), w.add(p), c, c_stride, tile),
+            }
         }
         // A last block of 1-3 rows runs row by row instead of as a padded 4-row tile.
         for r in full_blocks * MR..m {
-            let a = a.add(full_blocks * a_block_stride + r % MR);
+            let a = a.add(full_blocks * rows.block_stride + r % MR);
             igemm_1x8::<V>(NR.min(n - j), kc, ks, a, a_off, panels.add(p), w.add(p), c.add(r * c_stride + j), tile);
         }
     }
+}
+
+thread_local! {
+    /// `gemm`'s packed A: one chunk's k-block (`pack_a`), 144 KB, in static memory rather than
+    /// the callers' scratch so that no call can fail to get it.
+    static A_PACK: UnsafeCell<[f32; MC * KC]> = const { UnsafeCell::new([0.0; MC * KC]) };
 }
 
 /// Scratch pointers needed by `gemm` (one chunk of row pointers).
@@ -508,7 +598,8 @@ fn gemm_impl<V: F32x4>(
         // packed buffer (checked by the callers) is written only by the first chunk, when packing.
         unsafe {
             let pack = if m0 == 0 { src } else { None };
-            igemm_chunk_impl::<V>(mc, n, k, 1, &rows[..padded], packed, pack, c.as_mut_ptr().add(m0 * c_stride), c_stride, out);
+            let c = c.as_mut_ptr().add(m0 * c_stride);
+            A_PACK.with(|a_pack| igemm_chunk_impl::<V>(mc, n, k, 1, &rows[..padded], Some(a_pack.get() as *mut f32), packed, pack, c, c_stride, out));
         }
     }
 }
