@@ -192,7 +192,10 @@ pub unsafe fn igemm_4x8<V: F32x4>(
 /// carry their offsets only after the build's post-pass (scripts/build-wasm.mjs); LLVM 14 adds
 /// them to the pointer instead. Measured (A/B of two builds in one page or process), against the
 /// 4-pointer `igemm_4x8`: Firefox 153 1x1 and Winograd rows 1.32-1.47x faster with the offsets
-/// folded, unchanged without; Chromium 1.00-1.13x; Node 1.03-1.1x.
+/// folded, unchanged without; Chromium 1.00-1.13x; Node 1.03-1.1x. Inlined on purpose: out of line
+/// (kept so through wasm-opt), Node ran those rows 6-16% slower. Firefox's speed of this same loop
+/// moved 1.3-1.45x with changes elsewhere in `igemm_chunk_impl` (packing A for the convolutions'
+/// IGEMM too), so re-measure Firefox after changing the code around it.
 ///
 /// # Safety
 /// `a` holds kc·MR readable f32, `w` kc rows of NR; `c` as for `igemm_4x8` with mr = MR.
