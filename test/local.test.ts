@@ -69,6 +69,27 @@ describe('PyTorch fixtures (depthwise via groups = c, locally-connected via unfo
   }
 });
 
+describe('depthwiseConv2d with 512 and 1024 channels', () => {
+  // There the kernel reads a copy of the filter with its taps 16 values further apart (cache sets).
+  for (const c of [512, 1024]) {
+    it(`matches conv2d with groups = ${c}, with bias and relu, stride 1 and 2`, () => {
+      ck.tidy(() => {
+        const x = ck.randomNormal([2, 5, 6, c], { seed: 11 });
+        const filter = ck.randomNormal([3, 3, c, 1], { seed: 12 });
+        const bias = ck.randomNormal([c], { seed: 13 });
+        for (const strides of [1, 2]) {
+          const options = { padding: 'same' as const, strides, bias, activation: 'relu' as const };
+          const y = ck.ops.depthwiseConv2d(x, filter, options);
+          // A grouped conv2d's filter is (kh, kw, c_in / groups, c_out): the same values in the same order.
+          const grouped = ck.ops.conv2d(x, ck.ops.reshape(filter, [3, 3, 1, c]), { ...options, groups: c });
+          assertShape(`c ${c} stride ${strides}`, [...y.shape], [...grouped.shape]);
+          assertClose(`c ${c} stride ${strides}`, y.dataSync(), grouped.dataSync(), { atol: 1e-5, rtol: 1e-5 });
+        }
+      });
+    });
+  }
+});
+
 describe("the lecture's locally-connected layer", () => {
   it('is not translation-equivariant, where a convolution with the same window is (in the interior)', () => {
     ck.tidy(() => {

@@ -2,7 +2,7 @@
 //! references: outputs prefilled with NaN and guarded past the end, channel counts below, at and
 //! above the 4 lanes (and the 16-channel block of the depthwise kernel).
 
-use convkit_kernels::dwconv::{dwconv2d_bwd_filter, dwconv2d_bwd_input, dwconv2d_nhwc_f32, DwConv2dParams};
+use convkit_kernels::dwconv::{dwconv2d_bwd_filter, dwconv2d_bwd_input, dwconv2d_nhwc_f32, dwconv2d_scratch_len, DwConv2dParams};
 use convkit_kernels::local::{local2d_bwd_filter, local2d_bwd_input, local2d_fwd, Local2dParams};
 use convkit_kernels::pool::{avg_pool3d_bwd, avg_pool3d_fwd, max_pool3d_bwd, max_pool3d_bwd_scalar, max_pool3d_fwd, Pool3dParams};
 use convkit_kernels::reference::{
@@ -71,7 +71,7 @@ fn dwconv2d_matches_reference() {
         let label = format!("dwconv2d case {} {:?}", case, p);
 
         let mut fast = prefilled(p.output_len());
-        dwconv2d_nhwc_f32::<Fast>(&p, &x, &filter, bias, clamp, &mut fast);
+        dwconv2d_nhwc_f32::<Fast>(&p, &x, &filter, bias, clamp, &mut fast, &mut vec![f32::NAN; dwconv2d_scratch_len(&p)]);
         let mut reference = vec![0.0; p.output_len()];
         dwconv2d_reference(&p, &x, &filter, bias, clamp, &mut reference);
         assert_close(&label, &fast, &reference, 1e-5, 1e-5);
@@ -104,7 +104,7 @@ fn dwconv2d_clamps_to_both_bounds() {
         let (mut x, filter, bias) = (rng.values(p.input_len(), 1.0), rng.values(p.filter_len(), 1.0), rng.values(p.out_c(), 1.0));
         x[c + 1] = f32::NAN;
         let mut fast = prefilled(p.output_len());
-        dwconv2d_nhwc_f32::<Fast>(&p, &x, &filter, Some(&bias), clamp, &mut fast);
+        dwconv2d_nhwc_f32::<Fast>(&p, &x, &filter, Some(&bias), clamp, &mut fast, &mut vec![f32::NAN; dwconv2d_scratch_len(&p)]);
         let mut reference = vec![0.0; p.output_len()];
         dwconv2d_reference(&p, &x, &filter, Some(&bias), clamp, &mut reference);
         assert!(reference.iter().any(|v| *v == 0.5) && reference.iter().any(|v| *v == -0.5) && reference.iter().any(|v| v.is_nan()));
@@ -119,7 +119,7 @@ fn dwconv2d_propagates_nan() {
     x[0] = f32::NAN;
     let filter = vec![0.5; p.filter_len()];
     let mut fast = prefilled(p.output_len());
-    dwconv2d_nhwc_f32::<Fast>(&p, &x, &filter, None, Clamp::RELU, &mut fast);
+    dwconv2d_nhwc_f32::<Fast>(&p, &x, &filter, None, Clamp::RELU, &mut fast, &mut vec![f32::NAN; dwconv2d_scratch_len(&p)]);
     let mut reference = vec![0.0; p.output_len()];
     dwconv2d_reference(&p, &x, &filter, None, Clamp::RELU, &mut reference);
     assert!(reference[0].is_nan() && reference[20].is_nan() && !reference[1].is_nan() && !reference[40].is_nan());
@@ -328,7 +328,7 @@ fn dwconv2d_3x3_rows_match_reference() {
         let (x, filter, bias) = (rng.values(p.input_len(), 1.0), rng.values(p.filter_len(), 1.0), rng.values(p.out_c(), 1.0));
         let bias = if case % 2 == 0 { Some(&bias[..]) } else { None };
         let mut fast = prefilled(p.output_len());
-        dwconv2d_nhwc_f32::<Fast>(&p, &x, &filter, bias, clamp, &mut fast);
+        dwconv2d_nhwc_f32::<Fast>(&p, &x, &filter, bias, clamp, &mut fast, &mut vec![f32::NAN; dwconv2d_scratch_len(&p)]);
         let mut reference = vec![0.0; p.output_len()];
         dwconv2d_reference(&p, &x, &filter, bias, clamp, &mut reference);
         assert_close(&format!("dw3x3 case {} {:?}", case, p), &fast, &reference, 1e-5, 1e-5);

@@ -1,8 +1,9 @@
 //! Exports for the depthwise, locally-connected and 1/2/3-D pooling kernels. Same ABI as lib.rs:
 //! u32 offsets, #[repr(C)] call structs mirrored in ts/core/abi.ts, status codes.
 
-use crate::{slice, slice_mut, OK};
-use convkit_kernels::dwconv::{dwconv2d_bwd_filter, dwconv2d_bwd_input, dwconv2d_nhwc_f32, DwConv2dParams};
+use crate::workspace::workspace;
+use crate::{slice, slice_mut, status, OK};
+use convkit_kernels::dwconv::{dwconv2d_bwd_filter, dwconv2d_bwd_input, dwconv2d_nhwc_f32, dwconv2d_scratch_len, DwConv2dParams};
 use convkit_kernels::local::{local2d_bwd_filter, local2d_bwd_input, local2d_fwd, Local2dParams};
 use convkit_kernels::pool::{avg_pool3d_bwd, avg_pool3d_fwd, max_pool3d_bwd, max_pool3d_fwd, Pool3dParams};
 use convkit_kernels::simd::Fast;
@@ -37,8 +38,11 @@ pub struct DwConv2dCall {
 pub unsafe fn dwconv2d_f32(call: *const DwConv2dCall) -> u32 {
     let (call, p) = (&*call, &(*call).params);
     let clamp = Clamp { min: call.clamp_min, max: call.clamp_max };
-    dwconv2d_nhwc_f32::<Fast>(p, slice(call.x, p.input_len()), slice(call.filter, p.filter_len()), optional(call.bias, p.out_c()), clamp, slice_mut(call.out, p.output_len()));
-    OK
+    let ws = workspace();
+    status(ws.reserve(dwconv2d_scratch_len(p), 0).map(|()| {
+        let (_, scratch, _) = ws.split(0);
+        dwconv2d_nhwc_f32::<Fast>(p, slice(call.x, p.input_len()), slice(call.filter, p.filter_len()), optional(call.bias, p.out_c()), clamp, slice_mut(call.out, p.output_len()), scratch)
+    }))
 }
 
 /// # Safety
