@@ -158,13 +158,19 @@ function cleanEnv(extra) {
   return env;
 }
 
-/** Counts SIMD instructions in the module's text form (binaryen prints them as v128.* / f32x4.* ...). */
-async function simdInstructionCount(wasmPath) {
+/** The module at wasmPath in binaryen's text form. */
+async function moduleText(wasmPath) {
   const { default: binaryen } = await import('binaryen');
   const module = binaryen.readBinary(readFileSync(wasmPath));
   module.setFeatures(binaryen.Features.All);
   const text = module.emitText();
   module.dispose();
+  return text;
+}
+
+/** Counts SIMD instructions in the module's text form (binaryen prints them as v128.* / f32x4.* ...). */
+async function simdInstructionCount(wasmPath) {
+  const text = await moduleText(wasmPath);
   return (text.match(/\b(v128|f32x4|i32x4|i8x16|i16x8|i64x2|f64x2)\.[a-z_0-9]+/g) ?? []).length;
 }
 
@@ -177,11 +183,7 @@ async function simdInstructionCount(wasmPath) {
 // Rewrites the module at wasmPath in binaryen's text form; returns how many loads it folded.
 async function foldSplatLoadOffsets(wasmPath) {
   const { default: binaryen } = await import('binaryen');
-  const features = binaryen.Features.All;
-  const input = binaryen.readBinary(readFileSync(wasmPath));
-  input.setFeatures(features);
-  const text = input.emitText();
-  input.dispose();
+  const text = await moduleText(wasmPath);
   const splatOfSum = /\(v128\.load32_splat(?: offset=(\d+))?( align=\d+)?\n(\s*)\(i32\.add\n\s*(\(local\.get \$[^\s()]+\))\n\s*\(i32\.const (\d+)\)\n\s*\)/g;
   let folded = 0;
   const rewritten = text.replace(splatOfSum, (match, offset, align, indent, pointer, constant) => {
@@ -190,7 +192,7 @@ async function foldSplatLoadOffsets(wasmPath) {
     return `(v128.load32_splat offset=${Number(offset ?? 0) + Number(constant)}${align ?? ''}\n${indent}${pointer}`;
   });
   const output = binaryen.parseText(rewritten);
-  output.setFeatures(features);
+  output.setFeatures(binaryen.Features.All);
   if (!output.validate()) fail(`${wasmPath}: invalid after folding v128.load32_splat offsets`);
   writeFileSync(wasmPath, output.emitBinary());
   output.dispose();
