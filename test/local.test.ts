@@ -87,6 +87,21 @@ describe('depthwiseConv2d with 512 and 1024 channels', () => {
         }
       });
     });
+    it(`has the gradients of conv2d with groups = ${c}, stride 1 and 2`, () => {
+      // At stride 1 the input gradient runs the forward kernel on the turned filter, restrided too.
+      ck.tidy(() => {
+        const x = ck.randomNormal([2, 5, 6, c], { seed: 14 });
+        const filter = ck.randomNormal([3, 3, c, 1], { seed: 15 });
+        for (const strides of [1, 2]) {
+          const dy = ck.randomNormal(ck.ops.depthwiseConv2d(x, filter, { padding: 'same', strides }).shape, { seed: 16 });
+          const loss = (f: (x: Tensor, w: Tensor) => Tensor) => ck.grads((x: Tensor, w: Tensor) => ck.ops.sum(ck.ops.mul(f(x, w), dy)))(x, filter);
+          const [dx, dw] = loss((x, w) => ck.ops.depthwiseConv2d(x, w, { padding: 'same', strides }));
+          const [gx, gw] = loss((x, w) => ck.ops.conv2d(x, ck.ops.reshape(w, [3, 3, 1, c]), { padding: 'same', strides, groups: c }));
+          assertClose(`c ${c} stride ${strides} dx`, dx!.dataSync(), gx!.dataSync(), { atol: 1e-4, rtol: 1e-4 });
+          assertClose(`c ${c} stride ${strides} dfilter`, dw!.dataSync(), gw!.dataSync(), { atol: 1e-4, rtol: 1e-4 });
+        }
+      });
+    });
   }
 });
 

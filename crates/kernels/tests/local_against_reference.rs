@@ -2,7 +2,7 @@
 //! references: outputs prefilled with NaN and guarded past the end, channel counts below, at and
 //! above the 4 lanes (and the 16-channel block of the depthwise kernel).
 
-use convkit_kernels::dwconv::{dwconv2d_bwd_filter, dwconv2d_bwd_input, dwconv2d_nhwc_f32, dwconv2d_scratch_len, DwConv2dParams};
+use convkit_kernels::dwconv::{dwconv2d_bwd_filter, dwconv2d_bwd_input, dwconv2d_bwd_input_scratch_len, dwconv2d_nhwc_f32, dwconv2d_scratch_len, DwConv2dParams};
 use convkit_kernels::local::{local2d_bwd_filter, local2d_bwd_input, local2d_fwd, Local2dParams};
 use convkit_kernels::pool::{avg_pool3d_bwd, avg_pool3d_fwd, max_pool3d_bwd, max_pool3d_bwd_scalar, max_pool3d_fwd, Pool3dParams};
 use convkit_kernels::reference::{
@@ -33,7 +33,7 @@ fn axis(size: usize, kernel: usize, stride: usize, dilation: usize, same: bool) 
 fn dwconv2d_matches_reference() {
     let mut rng = Lcg(17);
     for case in 0..160 {
-        let (kh, kw) = (1 + rng.below(4), 1 + rng.below(4));
+        let (kh, kw) = (1 + rng.below(5), 1 + rng.below(5));
         let (dh, dw) = (1 + rng.below(2), 1 + rng.below(2));
         let (sh, sw) = (1 + rng.below(2), 1 + rng.below(2));
         // Some cases are wide enough for runs of interior pixel pairs (the paired path).
@@ -77,7 +77,7 @@ fn dwconv2d_matches_reference() {
         assert_close(&label, &fast, &reference, 1e-5, 1e-5);
 
         let mut fast = prefilled(p.input_len());
-        dwconv2d_bwd_input::<Fast>(&p, &dy, &filter, &mut fast);
+        dwconv2d_bwd_input::<Fast>(&p, &dy, &filter, &mut fast, &mut vec![f32::NAN; dwconv2d_bwd_input_scratch_len(&p)]);
         let mut reference = vec![0.0; p.input_len()];
         dwconv2d_bwd_input_reference(&p, &dy, &filter, &mut reference);
         assert_close(&format!("{} dx", label), &fast, &reference, 1e-5, 1e-5);

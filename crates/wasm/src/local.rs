@@ -3,7 +3,7 @@
 
 use crate::workspace::workspace;
 use crate::{slice, slice_mut, status, OK};
-use convkit_kernels::dwconv::{dwconv2d_bwd_filter, dwconv2d_bwd_input, dwconv2d_nhwc_f32, dwconv2d_scratch_len, DwConv2dParams};
+use convkit_kernels::dwconv::{dwconv2d_bwd_filter, dwconv2d_bwd_input, dwconv2d_bwd_input_scratch_len, dwconv2d_nhwc_f32, dwconv2d_scratch_len, DwConv2dParams};
 use convkit_kernels::local::{local2d_bwd_filter, local2d_bwd_input, local2d_fwd, Local2dParams};
 use convkit_kernels::pool::{avg_pool3d_bwd, avg_pool3d_fwd, max_pool3d_bwd, max_pool3d_fwd, Pool3dParams};
 use convkit_kernels::simd::Fast;
@@ -50,8 +50,11 @@ pub unsafe fn dwconv2d_f32(call: *const DwConv2dCall) -> u32 {
 #[wasm_bindgen]
 pub unsafe fn dwconv2d_bwd_input_f32(call: *const DwConv2dCall) -> u32 {
     let (call, p) = (&*call, &(*call).params);
-    dwconv2d_bwd_input::<Fast>(p, slice(call.dy, p.output_len()), slice(call.filter, p.filter_len()), slice_mut(call.out, p.input_len()));
-    OK
+    let ws = workspace();
+    status(ws.reserve(dwconv2d_bwd_input_scratch_len(p), 0).map(|()| {
+        let (_, scratch, _) = ws.split(0);
+        dwconv2d_bwd_input::<Fast>(p, slice(call.dy, p.output_len()), slice(call.filter, p.filter_len()), slice_mut(call.out, p.input_len()), scratch)
+    }))
 }
 
 /// # Safety
