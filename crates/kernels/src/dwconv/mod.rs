@@ -471,9 +471,9 @@ pub fn dwconv2d_bwd_input_scratch_len(p: &DwConv2dParams) -> usize {
 }
 
 /// dx[pixel, c] = Σ over the outputs and taps that read it of dy·w (summed over the multiplier).
-/// At stride 1 with multiplier 1 it runs the forward kernel (`input_gradient_as_forward`), which
-/// keeps its sums in registers; otherwise each product is added to dx in memory.
-/// `scratch` holds `dwconv2d_bwd_input_scratch_len` values.
+/// With multiplier 1 the sums stay in registers: at stride 1 it runs the forward kernel
+/// (`input_gradient_as_forward`), at other strides `input_gradient_gather`. With a multiplier,
+/// each product is added to dx in memory. `scratch` holds `dwconv2d_bwd_input_scratch_len` values.
 pub fn dwconv2d_bwd_input<V: F32x4>(p: &DwConv2dParams, dy: &[f32], filter: &[f32], dx: &mut [f32], scratch: &mut [f32]) {
     assert!(dy.len() >= p.output_len() && filter.len() >= p.filter_len() && dx.len() >= p.input_len());
     if let Some(forward) = input_gradient_as_forward(p) {
@@ -484,6 +484,9 @@ pub fn dwconv2d_bwd_input<V: F32x4>(p: &DwConv2dParams, dy: &[f32], filter: &[f3
             row.copy_from_slice(&filter[source * c..(source + 1) * c]);
         }
         return dwconv2d_nhwc_f32::<V>(&forward, dy, turned, None, Clamp::NONE, dx, rest);
+    }
+    if p.multiplier == 1 && (p.kernel_h * p.kernel_w) as usize <= MAX_TAPS {
+        return input_gradient_gather::<V>(p, dy, filter, dx);
     }
     let (oc_total, m) = (p.out_c(), p.multiplier as usize);
     let vectors = if m == 1 { oc_total / 4 * 4 } else { 0 };
@@ -506,6 +509,55 @@ pub fn dwconv2d_bwd_input<V: F32x4>(p: &DwConv2dParams, dy: &[f32], filter: &[f3
             }
         }
     });
+}
+
+/// dx for multiplier 1 at any stride: each input pixel sums the outputs that read it, through the
+/// taps whose offset lines up with the stride, in registers (`dw_block`, 16 then 4 channels).
+fn input_gradient_gather<V: F32x4>(p: &DwConv2dParams, dy: &[f32], filter: &[f32], dx: &mut [f32]) {
+    let (c, in_h, in_w, out_h, out_w) = (p.channels as usize, p.in_h as usize, p.in_w as usize, p.out_h as usize, p.out_w as usize);
+    let (kh, kw) = (p.kernel_h as usize, p.kernel_w as usize);
+    // Output index along one axis that reads input index i through tap k, if any.
+    let source = |i: usize, k: usize, pad: u32, stride: u32, dilation: u32, size: usize| {
+        let s = (i + pad as usize).checked_sub(k * dilation as usize)?;
+        (s % stride as usize == 0 && s / (stride as usize) < size).then(|| s / stride as usize)
+    };
+    let (c16, c4) = (c / 16 * 16, c / 4 * 4);
+    let none = Clamp4::new(Clamp::NONE);
+    let mut table = [(0usize, 0usize); MAX_TAPS];
+    for b in 0..p.batch as usize {
+        let dy_image = &dy[b * out_h * out_w * c..(b + 1) * out_h * out_w * c];
+        for iy in 0..in_h {
+            for ix in 0..in_w {
+                let mut count = 0;
+                for ky in 0..kh {
+                    for kx in 0..kw {
+                        if let (Some(oy), Some(ox)) = (source(iy, ky, p.pad_top, p.stride_h, p.dilation_h, out_h), source(ix, kx, p.pad_left, p.stride_w, p.dilation_w, out_w)) {
+                            table[count] = ((oy * out_w + ox) * c, (ky * kw + kx) * c);
+                            count += 1;
+                        }
+                    }
+                }
+                let (taps, pixel) = (&table[..count], ((b * in_h + iy) * in_w + ix) * c);
+                // SAFETY: every tap offset addresses a whole pixel of dy_image and a whole tap of the
+                // filter; oc blocks stay below c; the pixel lies inside dx.
+                unsafe {
+                    let (yp, wp, y) = (dy_image.as_ptr(), filter.as_ptr(), dx.as_mut_ptr().add(pixel));
+                    let mut oc = 0;
+                    while oc < c16 {
+                        dw_block::<V, 4, true>(1, taps, yp, wp, None, y, oc, none);
+                        oc += 16;
+                    }
+                    while oc < c4 {
+                        dw_block::<V, 1, true>(1, taps, yp, wp, None, y, oc, none);
+                        oc += 4;
+                    }
+                }
+                for oc in c4..c {
+                    dx[pixel + oc] = taps.iter().map(|&(o, w)| dy_image[o + oc] * filter[w + oc]).sum();
+                }
+            }
+        }
+    }
 }
 
 /// dfilter[tap, c·m + j] = Σ over output pixels of x at the tap · dy. With multiplier 1 and a
