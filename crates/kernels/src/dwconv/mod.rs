@@ -51,6 +51,14 @@ fn clip(start: isize, kernel: usize, dilation: usize, size: usize) -> (usize, us
     (k0.min(k1), k1)
 }
 
+/// The outputs along one axis whose every tap lands inside: pad <= o·stride and
+/// o·stride - pad + span < size, span being dilation·(kernel - 1). As first..end, empty when none.
+fn interior_outputs(pad: usize, stride: usize, span: usize, size: usize, outputs: usize) -> (usize, usize) {
+    let first = ((pad + stride - 1) / stride).min(outputs);
+    let end = if size + pad > span { ((size + pad - span - 1) / stride + 1).min(outputs) } else { 0 };
+    (first, end.max(first))
+}
+
 impl DwConv2dParams {
     pub fn out_c(&self) -> usize {
         (self.channels * self.multiplier) as usize
@@ -70,6 +78,14 @@ impl DwConv2dParams {
         let (ky0, ky1) = clip(iy, self.kernel_h as usize, self.dilation_h as usize, self.in_h as usize);
         let (kx0, kx1) = clip(ix, self.kernel_w as usize, self.dilation_w as usize, self.in_w as usize);
         Taps { ky0, ky1, kx0, kx1, iy, ix }
+    }
+    /// Output rows whose every tap lies inside the image (`interior_outputs`).
+    fn interior_rows(&self) -> (usize, usize) {
+        interior_outputs(self.pad_top as usize, self.stride_h as usize, (self.dilation_h * (self.kernel_h - 1)) as usize, self.in_h as usize, self.out_h as usize)
+    }
+    /// Output columns whose every tap lies inside the image (`interior_outputs`).
+    fn interior_columns(&self) -> (usize, usize) {
+        interior_outputs(self.pad_left as usize, self.stride_w as usize, (self.dilation_w * (self.kernel_w - 1)) as usize, self.in_w as usize, self.out_w as usize)
     }
     /// Calls f(output offset, taps, offset of image b in x) for every output pixel.
     fn for_each_output(&self, mut f: impl FnMut(usize, &Taps, usize)) {
@@ -320,7 +336,9 @@ fn dwconv2d_vector<V: F32x4, const ONE: bool>(p: &DwConv2dParams, x: &[f32], fil
         }
     }
     let full = &full[..kh * kw];
-    let interior = |t: &Taps| t.ky0 == 0 && t.kx0 == 0 && t.ky1 == kh && t.kx1 == kw;
+    // Found once per call: `p.taps` per pixel costs integer divisions, a sizeable share of a
+    // 4-pixel block's work at 32 channels.
+    let ((rows0, rows1), (cols0, cols1)) = (p.interior_rows(), p.interior_columns());
     // The row-blocked 3x3 kernel's stride (0: not used): multiplier 1, dilation 1, stride 1 or 2.
     // Measured (A/B in one process, when its kernel rows were unrolled): 1.2x at 32 channels,
     // 1.02-1.04x at 128-256, but 0.97x at 512, 0.86x at 1024 (a block's 18 input pixels and 9
@@ -338,14 +356,17 @@ fn dwconv2d_vector<V: F32x4, const ONE: bool>(p: &DwConv2dParams, x: &[f32], fil
     for b in 0..p.batch as usize {
         let image = b * image_len;
         for oy in 0..out_h {
+            let inner_row = rows0 <= oy && oy < rows1;
             let mut ox = 0;
             while ox < out_w {
-                let t = p.taps(oy, ox);
                 let out = ((b * out_h + oy) * out_w + ox) * oc_total;
-                if row3x3 > 0 && ox + row <= out_w && interior(&t) && interior(&p.taps(oy, ox + row - 1)) {
-                    let base = image + (t.iy as usize * in_w + t.ix as usize) * c;
-                    // SAFETY: the first and last of the `row` pixels are interior, so all are (same
-                    // row); c4 <= c; every tap of each lies inside image b.
+                // Pixels ox..ox + n all interior.
+                let inner = |n: usize| inner_row && cols0 <= ox && ox + n <= cols1;
+                // Input offset of tap (0, 0) of pixel ox, when it is interior.
+                let corner = || image + ((oy * p.stride_h as usize - p.pad_top as usize) * in_w + ox * p.stride_w as usize - p.pad_left as usize) * c;
+                if row3x3 > 0 && inner(row) {
+                    let base = corner();
+                    // SAFETY: the `row` pixels are interior; c4 <= c; every tap of each lies inside image b.
                     unsafe {
                         let (xp, wp, yp) = (x.as_ptr().add(base), filter.as_ptr(), y.as_mut_ptr().add(out));
                         if row3x3 == 1 {
@@ -367,8 +388,8 @@ fn dwconv2d_vector<V: F32x4, const ONE: bool>(p: &DwConv2dParams, x: &[f32], fil
                     ox += row;
                     continue;
                 }
-                if interior(&t) && ox + 1 < out_w && interior(&p.taps(oy, ox + 1)) {
-                    let base = image + (t.iy as usize * in_w + t.ix as usize) * c;
+                if inner(2) {
+                    let base = corner();
                     let next = base + p.stride_w as usize * c;
                     // SAFETY: both pixels are interior, so every tap lies inside image b; oc blocks stay below c·m.
                     unsafe {
@@ -400,9 +421,10 @@ fn dwconv2d_vector<V: F32x4, const ONE: bool>(p: &DwConv2dParams, x: &[f32], fil
                     ox += 2;
                     continue;
                 }
-                let (taps, base) = if interior(&t) {
-                    (full, image + (t.iy as usize * in_w + t.ix as usize) * c)
+                let (taps, base) = if inner(1) {
+                    (full, corner())
                 } else {
+                    let t = p.taps(oy, ox);
                     let mut count = 0;
                     for ky in t.ky0..t.ky1 {
                         for kx in t.kx0..t.kx1 {
@@ -604,10 +626,7 @@ fn add_pixel_filter_gradient<V: F32x4>(p: &DwConv2dParams, t: &Taps, out: usize,
 fn filter_gradient_rows<V: F32x4, const KW: usize>(p: &DwConv2dParams, x: &[f32], dy: &[f32], dfilter: &mut [f32]) {
     let (c, in_w, out_h, out_w) = (p.channels as usize, p.in_w as usize, p.out_h as usize, p.out_w as usize);
     let (stride, dilation, pad) = (p.stride_w as usize, p.dilation_w as usize, p.pad_left as usize);
-    let span = (KW - 1) * dilation;
-    // Interior columns: pad <= ox·stride and ox·stride - pad + span < in_w.
-    let first = ((pad + stride - 1) / stride).min(out_w);
-    let end = if in_w + pad > span { ((in_w + pad - span - 1) / stride + 1).min(out_w) } else { 0 }.max(first);
+    let (first, end) = p.interior_columns();
     let c4 = c / 4 * 4;
     let image_len = p.in_h as usize * in_w * c;
     for b in 0..p.batch as usize {
