@@ -235,9 +235,10 @@ fn check_conv2d_gradients(rng: &mut Lcg, p: Conv2dParams) {
 
 #[test]
 fn reduce_sum_matches_a_plain_sum() {
-    // inner: lines of 16 columns, then 4-column vectors, then single columns.
+    // inner: lines of 16 columns, then 4-column vectors, then single columns; inner = 1: whole
+    // runs, 16 values a step then a tail.
     let mut rng = Lcg(37);
-    for (outer, mid, inner) in [(1, 300, 32), (2, 7, 37), (3, 5, 3), (1, 1, 16), (2, 9, 20)] {
+    for (outer, mid, inner) in [(1, 300, 32), (2, 7, 37), (3, 5, 3), (1, 1, 16), (2, 9, 20), (1, 1000, 1), (3, 37, 1), (2, 5, 1)] {
         let x = rng.values(outer * mid * inner, 1.0);
         let mut fast = prefilled(outer * inner);
         reduce_sum::<Fast>(outer, mid, inner, &x, &mut fast);

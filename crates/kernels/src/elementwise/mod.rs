@@ -196,8 +196,16 @@ pub fn clamp<V: F32x4>(x: &[f32], y: &mut [f32], c: Clamp) {
 /// y[o, i] = Σ_m x[o, m, i] for x viewed as (outer, mid, inner): summing one run of contiguous axes.
 /// Sixteen columns (one 64-byte line) per pass over the rows, so each line of x is read once: four
 /// at a time read every line four times (the bias gradient of a 32-channel conv: 0.7 ms for 6.4 MB).
+/// With inner = 1 (the sum of whole trailing axes, as a loss's) each run of `mid` values is summed
+/// by `sum_run`.
 pub fn reduce_sum<V: F32x4>(outer: usize, mid: usize, inner: usize, x: &[f32], y: &mut [f32]) {
     assert!(x.len() >= outer * mid * inner && y.len() >= outer * inner);
+    if inner == 1 {
+        for (o, y) in y[..outer].iter_mut().enumerate() {
+            *y = sum_run::<V>(&x[o * mid..(o + 1) * mid]);
+        }
+        return;
+    }
     let vectors = inner / 4 * 4;
     for o in 0..outer {
         let (src, dst) = (&x[o * mid * inner..], &mut y[o * inner..(o + 1) * inner]);
@@ -229,6 +237,21 @@ pub fn reduce_sum<V: F32x4>(outer: usize, mid: usize, inner: usize, x: &[f32], y
             *d = (0..mid).map(|m| src[m * inner + i]).sum();
         }
     }
+}
+
+/// Σ of a contiguous run, 16 values a step into four vector sums: one running sum waits on each
+/// add's latency (a 56x56x128 activation's sum took 0.37 ms that way).
+fn sum_run<V: F32x4>(x: &[f32]) -> f32 {
+    let blocks = x.len() / 16 * 16;
+    let mut acc = [V::splat(0.0); 4];
+    for i in (0..blocks).step_by(16) {
+        for (l, a) in acc.iter_mut().enumerate() {
+            // SAFETY: i + 16 <= blocks <= x.len().
+            *a = a.add(unsafe { V::load(x.as_ptr().add(i + 4 * l)) });
+        }
+    }
+    let lanes = acc[0].add(acc[1]).add(acc[2].add(acc[3])).to_array();
+    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]) + x[blocks..].iter().sum::<f32>()
 }
 
 /// dx = dy where y > 0, else 0 (also where y is NaN): relu's gradient, from its output. Four
