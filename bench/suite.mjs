@@ -1,6 +1,7 @@
 // The benchmark suite (issues 7 and 8): convkit against its peers in one process of one runtime.
 //   1. conv2d forward over CONV2D_SHAPES: convkit, tfjs-wasm, onnxruntime-web, tfjs-cpu, ConvNetJS
-//   2. depthwise 3x3 over DEPTHWISE_SHAPES: convkit, tfjs-wasm, onnxruntime-web (Conv, group = c)
+//   2. depthwise 3x3 over DEPTHWISE_SHAPES: convkit, tfjs-wasm, onnxruntime-web (Conv, group = c);
+//      then the forward and both gradients in one grads call: convkit, tfjs-cpu (tfjs-wasm when it can)
 //   3. small-CNN inference, batch 64: convkit predict, onnxruntime-web, tfjs-wasm
 //   4. small-CNN training step, batch 64: convkit (Adam), tfjs-cpu, ConvNetJS, PyTorch (host's)
 //   5. FFT and circular convolution: bench/fft.mjs and bench/circular.mjs, when present
@@ -321,6 +322,81 @@ async function depthwiseSection(ctx) {
   };
 }
 
+/** Both gradients of sum(y · dy) for y = depthwiseConv2d(x, filter), from one grads call, in one array. */
+function concatenated(dx, dfilter) {
+  const all = new Float32Array(dx.length + dfilter.length);
+  all.set(dx);
+  all.set(dfilter, dx.length);
+  return all;
+}
+
+/** TensorFlow.js's grads call on `backend`, on tensors made there on first use. */
+function tfjsDepthwiseGrads(backend, shape, values, options) {
+  const t = {};
+  const call = () => {
+    t.x ??= tf.tensor(values.x, shape.x);
+    t.f ??= tf.tensor(values.filter, shape.filter);
+    t.dy ??= tf.tensor(values.dy, values.dyShape);
+    return tf.grads((a, b) => tf.sum(tf.mul(tf.depthwiseConv2d(a, b, options.strides, options.padding), t.dy)))([t.x, t.f]);
+  };
+  return {
+    run: tfjsOn(backend, () => tf.tidy(() => void call())),
+    output: tfjsOn(backend, () => tf.tidy(() => concatenated(...call().map((g) => g.dataSync())))),
+    dispose: () => tf.dispose(Object.values(t)),
+  };
+}
+
+async function depthwiseGradsSection(ctx) {
+  const { peers, log, quick } = ctx;
+  const shapes = quick ? DEPTHWISE_SHAPES.filter((s) => QUICK.depthwise.includes(s.name)) : DEPTHWISE_SHAPES;
+  const notes = ['GFLOP/s counts three times the forward\'s multiply-adds: the forward, the input gradient and the filter gradient'];
+  const libraries = ['convkit', 'tfjs-cpu'];
+  // tfjs-wasm is asked once, on a small case, rather than failing on every row.
+  if (peers.tfjsWasm) {
+    try {
+      const tiny = { x: [1, 4, 4, 2], filter: [3, 3, 2, 1] };
+      const values = { x: new Float32Array(32), filter: new Float32Array(18), dy: new Float32Array(32), dyShape: [1, 4, 4, 2] };
+      const probe = tfjsDepthwiseGrads('wasm', tiny, values, { strides: 1, padding: 'same' });
+      await probe.output();
+      probe.dispose();
+      libraries.splice(1, 0, 'tfjs-wasm');
+    } catch (error) {
+      notes.push(`tfjs-wasm: ${errorText(error)}`);
+    }
+  } else notes.push(`tfjs-wasm: ${peers.tfjsWasmError}`);
+  // Its own rates: tfjs-cpu's conv2d rates would mispredict its time here.
+  const rowCtx = { ...ctx, slow: { ...ctx.slow, rates: {} } };
+  const rows = [];
+  for (const [i, shape] of shapes.entries()) {
+    log(`  ${shape.name}`);
+    const seed = 9000 + 1000 * i;
+    const options = { padding: shape.padding, strides: shape.strides ?? 1 };
+    const x = ck.randomNormal(shape.x, { seed });
+    const filter = ck.randomNormal(shape.filter, { seed: seed + 1, stddev: 0.3 });
+    const dyShape = ck.tidy(() => [...ck.ops.depthwiseConv2d(x, filter, options).shape]);
+    const dy = ck.randomNormal(dyShape, { seed: seed + 2 });
+    const values = { x: x.dataSync(), filter: filter.dataSync(), dy: dy.dataSync(), dyShape };
+    const grads = ck.grads((a, b) => ck.ops.sum(ck.ops.mul(ck.ops.depthwiseConv2d(a, b, options), dy)));
+    const candidates = {
+      convkit: {
+        run: () => ck.tidy(() => void grads(x, filter)),
+        output: () => ck.tidy(() => concatenated(...grads(x, filter).map((g) => g.dataSync()))),
+      },
+    };
+    if (libraries.includes('tfjs-wasm')) candidates['tfjs-wasm'] = tfjsDepthwiseGrads('wasm', shape, values, options);
+    candidates['tfjs-cpu'] = { ...tfjsDepthwiseGrads('cpu', shape, values, options), slow: true };
+    const flops = 3 * depthwiseFlops(shape);
+    const { results, agreement, peakGflops } = await timeRow(candidates, rowCtx, flops);
+    await tf.setBackend(peers.tfjsWasm ? 'wasm' : 'cpu');
+    for (const t of [x, filter, dy]) t.dispose();
+    rows.push({ name: shape.name, shape, flops, peakGflops, results: withFlops(results, flops, peakGflops), agreement });
+  }
+  return {
+    id: 'depthwise-grads', title: 'depthwise 3x3 forward and both gradients (one grads call)', metric: 'gflops',
+    libraries, rows, notes,
+  };
+}
+
 async function batchOf64() {
   const sample = await ck.data.fashionMnistSample({ limit: cnn.BATCH });
   sample.test.x.dispose();
@@ -489,7 +565,7 @@ async function extraSection(id, load, ctx) {
  * Runs the suite. host: { runtime, runtimeVersion, readBytes(repoPath) -> Promise<Uint8Array>,
  * tfjsWasmDist?, ortWasmPaths?, torch?({ steps, warmup, batch }), log? }. Returns the JSON report.
  */
-export async function runSuite(host, { quick = false, sections = ['conv2d', 'depthwise', 'inference', 'training', 'fft', 'circular'] } = {}) {
+export async function runSuite(host, { quick = false, sections = ['conv2d', 'depthwise', 'depthwise-grads', 'inference', 'training', 'fft', 'circular'] } = {}) {
   const log = host.log ?? ((line) => console.log(line));
   const method = quick ? QUICK.method : METHOD;
   const started = performance.now();
@@ -511,6 +587,7 @@ export async function runSuite(host, { quick = false, sections = ['conv2d', 'dep
   };
   await run('conv2d', () => conv2dSection(ctx));
   await run('depthwise', () => depthwiseSection(ctx));
+  await run('depthwise-grads', () => depthwiseGradsSection(ctx));
   if (sections.includes('inference') || sections.includes('training')) {
     const weights = cnn.initialWeights(ck);
     const batch = await batchOf64();
