@@ -3,7 +3,7 @@
 // stretches. No autograd here: elementwise.ts records the differentiable ops built on this.
 import { ShapeError, expectation, formatShape } from '../core/errors.js';
 import { MAX_RANK, binaryCall } from '../core/abi.js';
-import { Tensor, zeros } from '../core/tensor.js';
+import { Tensor, full, zeros } from '../core/tensor.js';
 import type { Shape } from '../core/tensor.js';
 import type { WasmExports } from '../core/wasm.js';
 import { launch } from './kernel.js';
@@ -59,8 +59,13 @@ export function binary(op: string, kernel: BinaryKernel, a: Tensor, b: Tensor): 
   })));
 }
 
-/** x stretched to `shape` (x's shape must broadcast to it). */
+/**
+ * x stretched to `shape` (x's shape must broadcast to it). A single value (a scalar loss's gradient
+ * reaching a sum's input) is written once, instead of added to a tensor of zeros.
+ */
 export function broadcastTo(x: Tensor, shape: Shape): Tensor {
+  checkTensor('broadcastTo', 'x', x);
+  if (x.size === 1 && x.dtype === 'float32' && x.shape.length <= shape.length) return full(shape, x.dataSync()[0]!);
   const base = zeros(shape);
   try {
     return binary('broadcastTo', 'add_f32', base, x);
