@@ -30,6 +30,8 @@ function depthwiseGeometry(op: string, x: Shape, filter: Shape, options: Depthwi
   const [kh, kw, c, multiplier] = filter as [number, number, number, number];
   if (c !== x[3]) throw new ShapeError(op, expectation(argument, `c = ${x[3]} (x's channels) at axis 2 of (kh, kw, c, multiplier)`, formatShape(filter)));
   if (multiplier < 1) throw new ShapeError(op, expectation(argument, 'a channel multiplier of at least 1', formatShape(filter)));
+  // Before conv2dGeometry, whose errors would name the grouped filter it is given, not this one.
+  if (kh < 1 || kw < 1) throw new ShapeError(op, expectation(argument, 'kernel sizes of at least 1', formatShape(filter)));
   const g = conv2dGeometry(op, x, [kh, kw, c, c * multiplier], options);
   return {
     batch: g.batch, inH: g.inH, inW: g.inW, channels: c, multiplier, outH: g.outH, outW: g.outW, kernelH: g.kernelH, kernelW: g.kernelW,
