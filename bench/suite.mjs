@@ -330,18 +330,24 @@ function concatenated(dx, dfilter) {
   return all;
 }
 
-/** TensorFlow.js's grads call on `backend`, on tensors made there on first use. */
+/** TensorFlow.js's grads call on `backend`, on tensors made there on first use (outside any tidy). */
 function tfjsDepthwiseGrads(backend, shape, values, options) {
   const t = {};
-  const call = () => {
+  const inputs = () => {
     t.x ??= tf.tensor(values.x, shape.x);
     t.f ??= tf.tensor(values.filter, shape.filter);
     t.dy ??= tf.tensor(values.dy, values.dyShape);
-    return tf.grads((a, b) => tf.sum(tf.mul(tf.depthwiseConv2d(a, b, options.strides, options.padding), t.dy)))([t.x, t.f]);
   };
+  const call = () => tf.grads((a, b) => tf.sum(tf.mul(tf.depthwiseConv2d(a, b, options.strides, options.padding), t.dy)))([t.x, t.f]);
   return {
-    run: tfjsOn(backend, () => tf.tidy(() => void call())),
-    output: tfjsOn(backend, () => tf.tidy(() => concatenated(...call().map((g) => g.dataSync())))),
+    run: tfjsOn(backend, () => {
+      inputs();
+      tf.tidy(() => void call());
+    }),
+    output: tfjsOn(backend, () => {
+      inputs();
+      return tf.tidy(() => concatenated(...call().map((g) => g.dataSync())));
+    }),
     dispose: () => tf.dispose(Object.values(t)),
   };
 }
@@ -353,15 +359,16 @@ async function depthwiseGradsSection(ctx) {
   const libraries = ['convkit', 'tfjs-cpu'];
   // tfjs-wasm is asked once, on a small case, rather than failing on every row.
   if (peers.tfjsWasm) {
+    const tiny = { x: [1, 4, 4, 2], filter: [3, 3, 2, 1] };
+    const values = { x: new Float32Array(32), filter: new Float32Array(18), dy: new Float32Array(32), dyShape: [1, 4, 4, 2] };
+    const probe = tfjsDepthwiseGrads('wasm', tiny, values, { strides: 1, padding: 'same' });
     try {
-      const tiny = { x: [1, 4, 4, 2], filter: [3, 3, 2, 1] };
-      const values = { x: new Float32Array(32), filter: new Float32Array(18), dy: new Float32Array(32), dyShape: [1, 4, 4, 2] };
-      const probe = tfjsDepthwiseGrads('wasm', tiny, values, { strides: 1, padding: 'same' });
       await probe.output();
-      probe.dispose();
       libraries.splice(1, 0, 'tfjs-wasm');
     } catch (error) {
       notes.push(`tfjs-wasm: ${errorText(error)}`);
+    } finally {
+      probe.dispose();
     }
   } else notes.push(`tfjs-wasm: ${peers.tfjsWasmError}`);
   // Its own rates: tfjs-cpu's conv2d rates would mispredict its time here.
