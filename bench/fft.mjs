@@ -24,14 +24,6 @@ async function rawModule() {
   return instance.exports;
 }
 
-/** Calls fn for SETTLE_MS first: V8 compiles wasm (and JS) with a baseline tier and optimizes hot
- * functions in the background, which on a loaded machine can outlast the shared warm-up. */
-const SETTLE_MS = 400;
-function settle(fn) {
-  const start = performance.now();
-  while (performance.now() - start < SETTLE_MS) fn();
-}
-
 function signal(n, seed) {
   let s = seed >>> 0;
   return Float32Array.from({ length: 2 * n }, () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 31 - 1);
@@ -67,7 +59,6 @@ function benchSize(raw, n) {
   const diff = Math.max(maxAbsDiff(a, b), maxAbsDiff(c, b));
   if (!(diff <= AGREEMENT_RTOL * maxAbs(b) * Math.log2(n))) throw new Error(`fft n=${n}: convkit and fft.js disagree (max |diff| ${diff})`);
 
-  [kernel, api, apiBatch, fftjs].forEach(settle);
   const [kernelMs, apiMs, apiBatchMs, fftjsMs] = medianMsPerCall([kernel, api, apiBatch, fftjs]);
   xt.dispose();
   batch.dispose();
@@ -115,7 +106,7 @@ async function main() {
     node: process.version,
     v8: process.versions.v8,
     peer: `fft.js ${fftjsVersion}`,
-    method: { ...METHOD, settleMsPerFunction: SETTLE_MS, interleaved: ['kernel (fft_c2c_f32 export)', 'ops.fft on a (1, n, 2) tensor', `ops.fft on a (${BATCH}, n, 2) tensor`, 'fft.js transform'], flopsPerTransform: '5 n log2 n' },
+    method: { ...METHOD, interleaved: ['kernel (fft_c2c_f32 export)', 'ops.fft on a (1, n, 2) tensor', `ops.fft on a (${BATCH}, n, 2) tensor`, 'fft.js transform'], flopsPerTransform: '5 n log2 n' },
     targetRatio: TARGET_RATIO,
     rows,
   };

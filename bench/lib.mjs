@@ -5,7 +5,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount, setThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 
-export const METHOD = { warmupCalls: 5, samples: 15, minSampleMs: 30, statistic: 'median' };
+// warmupMs: each function is also called for that long before it is timed. Engines compile wasm
+// with a baseline tier and optimize hot functions in the background: in a browser, a kernel's first
+// ~0.1-0.3 s ran several times slower, which a few warm-up calls of a fast op did not cover.
+export const METHOD = { warmupCalls: 5, warmupMs: 400, samples: 15, minSampleMs: 30, statistic: 'median' };
 const PEAK_TARGET_MS = 75;
 const PEAK_RUNS = 15;
 const PROBE_SAMPLE_MS = 10;
@@ -26,7 +29,8 @@ export function msPerCall(fn, calls) {
 /** Calls per sample so a sample lasts >= minSampleMs, after the warm-up calls; doubles the calls until
  * a batch is measurable (browsers coarsen performance.now(), so one fast call can read 0 ms). */
 function warmUp(fn) {
-  for (let i = 0; i < METHOD.warmupCalls; i++) fn();
+  const start = performance.now();
+  for (let i = 0; i < METHOD.warmupCalls || performance.now() - start < METHOD.warmupMs; i++) fn();
   for (let calls = 1; ; calls *= 2) {
     const total = msPerCall(fn, calls) * calls;
     if (total >= Math.min(5, METHOD.minSampleMs / 2) || calls >= 2 ** 24) return Math.max(1, Math.ceil((METHOD.minSampleMs * calls) / Math.max(total, 1e-3)));
@@ -54,7 +58,8 @@ export async function msPerCallAsync(fn, calls) {
  * read 0 ms.
  */
 async function callsPerSample(fn, method) {
-  for (let i = 0; i < method.warmupCalls; i++) await fn();
+  const start = performance.now();
+  for (let i = 0; i < method.warmupCalls || performance.now() - start < (method.warmupMs ?? 0); i++) await fn();
   let calls = 1;
   for (;;) {
     const total = (await msPerCallAsync(fn, calls)) * calls;

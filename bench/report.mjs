@@ -153,7 +153,8 @@ export function describeRun(report) {
 export function methodText(report) {
   const m = report.method;
   const runs = report.runs > 1 ? `; each figure is then the median over ${report.runs} runs of the whole suite (a ratio: the median of the runs' own ratios)` : '';
-  return `Medians of ${m.samples} interleaved samples of >= ${m.minSampleMs} ms each after ${m.warmupCalls} warm-up calls${runs}; ` +
+  const warmup = m.warmupMs ? `${m.warmupCalls} warm-up calls and >= ${m.warmupMs} ms of them` : `${m.warmupCalls} warm-up calls`;
+  return `Medians of ${m.samples} interleaved samples of >= ${m.minSampleMs} ms each after ${warmup}${runs}; ` +
     `tfjs-cpu and ConvNetJS timed apart (${report.slowPeers.samples} sample(s), ${report.slowPeers.maxCallMs} ms budget per call); ` +
     `outputs agree with convkit's to ${report.agreementRtol} of max |y| before timing; one thread everywhere.${peakText(report)}`;
 }

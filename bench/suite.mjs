@@ -35,7 +35,7 @@ export const LIBRARIES = {
 const QUICK = {
   conv2d: ['lecture 1x64x64x3 * 100 5x5', 'small CNN 32x28x28x32 * 64 3x3', 'ResNet 1x56x56x64 * 64 3x3', 'MobileNet 1x1 1x14x14x512 * 512'],
   depthwise: ['MobileNet dw 1x56x56x128 3x3', 'dw stride 2 1x112x112x64 3x3'],
-  method: { warmupCalls: 2, samples: 5, minSampleMs: 10, statistic: 'median' },
+  method: { warmupCalls: 2, warmupMs: 400, samples: 5, minSampleMs: 10, statistic: 'median' },
 };
 
 function settings(quick) {
