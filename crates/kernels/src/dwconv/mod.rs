@@ -495,7 +495,7 @@ pub fn dwconv2d_bwd_input_scratch_len(p: &DwConv2dParams) -> usize {
 /// dx[pixel, c] = Σ over the outputs and taps that read it of dy·w (summed over the multiplier).
 /// With multiplier 1 the sums stay in registers: at stride 1 it runs the forward kernel
 /// (`input_gradient_as_forward`), at other strides `input_gradient_gather`. With a multiplier,
-/// each product is added to dx in memory. `scratch` holds `dwconv2d_bwd_input_scratch_len` values.
+/// each product is added to dx, lane by lane. `scratch` holds `dwconv2d_bwd_input_scratch_len` values.
 pub fn dwconv2d_bwd_input<V: F32x4>(p: &DwConv2dParams, dy: &[f32], filter: &[f32], dx: &mut [f32], scratch: &mut [f32]) {
     assert!(dy.len() >= p.output_len() && filter.len() >= p.filter_len() && dx.len() >= p.input_len());
     if let Some(forward) = input_gradient_as_forward(p) {
@@ -510,23 +510,16 @@ pub fn dwconv2d_bwd_input<V: F32x4>(p: &DwConv2dParams, dy: &[f32], filter: &[f3
     if p.multiplier == 1 && (p.kernel_h * p.kernel_w) as usize <= MAX_TAPS {
         return input_gradient_gather::<V>(p, dy, filter, dx);
     }
+    // A multiplier above 1 (or a window of more than MAX_TAPS taps): lane by lane, as the forward's
+    // scalar path.
     let (oc_total, m) = (p.out_c(), p.multiplier as usize);
-    let vectors = if m == 1 { oc_total / 4 * 4 } else { 0 };
     dx[..p.input_len()].iter_mut().for_each(|v| *v = 0.0);
     p.for_each_output(|out, t, image| {
         for ky in t.ky0..t.ky1 {
             for kx in t.kx0..t.kx1 {
                 let (xi, wi) = p.tap(t, ky, kx);
-                let d = image + xi;
-                for oc in (0..vectors).step_by(4) {
-                    // SAFETY: oc + 4 <= c (m = 1), and the pixel and tap lie inside dx and filter.
-                    unsafe {
-                        let g = V::load(dy.as_ptr().add(out + oc)).mul(V::load(filter.as_ptr().add(wi + oc)));
-                        V::load(dx.as_ptr().add(d + oc)).add(g).store(dx.as_mut_ptr().add(d + oc));
-                    }
-                }
-                for oc in vectors..oc_total {
-                    dx[d + oc / m] += dy[out + oc] * filter[wi + oc];
+                for oc in 0..oc_total {
+                    dx[image + xi + oc / m] += dy[out + oc] * filter[wi + oc];
                 }
             }
         }
