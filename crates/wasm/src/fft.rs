@@ -3,7 +3,7 @@
 //! Plans (factors, twiddles) are cached per n here; creating one may allocate and fails as status
 //! 1 (out of memory), never a trap. Scratch comes from the shared workspace.
 
-use crate::workspace::{workspace, OutOfMemory};
+use crate::workspace::{with_scratch, OutOfMemory};
 use crate::{slice, slice_mut, status, OK};
 use convkit_kernels::fft::{spectral_mix, spectral_mix_bwd_filter, spectral_mix_bwd_input, AllocError, FftPlan, RealFftPlan};
 use convkit_kernels::reference::{dft_reference, irdft_reference, rdft_reference};
@@ -59,15 +59,6 @@ impl<P> Cache<P> {
     fn forget(&mut self, n: usize) {
         self.plans.retain(|(m, _)| *m != n);
     }
-}
-
-/// Reserves `floats` of workspace and runs `kernel` on them.
-fn with_scratch(floats: usize, kernel: impl FnOnce(&mut [f32])) -> Result<(), OutOfMemory> {
-    let ws = workspace();
-    ws.reserve(floats, 0)?;
-    let (_, scratch, _) = ws.split(0);
-    kernel(scratch);
-    Ok(())
 }
 
 /// Complex (outer, n, inner, 2) -> same; `inverse` nonzero for the inverse (scaled by 1/n).

@@ -1,7 +1,7 @@
 //! Exports for the depthwise, locally-connected and 1/2/3-D pooling kernels. Same ABI as lib.rs:
 //! u32 offsets, #[repr(C)] call structs mirrored in ts/core/abi.ts, status codes.
 
-use crate::workspace::workspace;
+use crate::workspace::with_scratch;
 use crate::{slice, slice_mut, status, OK};
 use convkit_kernels::dwconv::{dwconv2d_bwd_filter, dwconv2d_bwd_input, dwconv2d_bwd_input_scratch_len, dwconv2d_nhwc_f32, dwconv2d_scratch_len, DwConv2dParams};
 use convkit_kernels::local::{local2d_bwd_filter, local2d_bwd_input, local2d_fwd, Local2dParams};
@@ -38,9 +38,7 @@ pub struct DwConv2dCall {
 pub unsafe fn dwconv2d_f32(call: *const DwConv2dCall) -> u32 {
     let (call, p) = (&*call, &(*call).params);
     let clamp = Clamp { min: call.clamp_min, max: call.clamp_max };
-    let ws = workspace();
-    status(ws.reserve(dwconv2d_scratch_len(p), 0).map(|()| {
-        let (_, scratch, _) = ws.split(0);
+    status(with_scratch(dwconv2d_scratch_len(p), |scratch| {
         dwconv2d_nhwc_f32::<Fast>(p, slice(call.x, p.input_len()), slice(call.filter, p.filter_len()), optional(call.bias, p.out_c()), clamp, slice_mut(call.out, p.output_len()), scratch)
     }))
 }
@@ -50,9 +48,7 @@ pub unsafe fn dwconv2d_f32(call: *const DwConv2dCall) -> u32 {
 #[wasm_bindgen]
 pub unsafe fn dwconv2d_bwd_input_f32(call: *const DwConv2dCall) -> u32 {
     let (call, p) = (&*call, &(*call).params);
-    let ws = workspace();
-    status(ws.reserve(dwconv2d_bwd_input_scratch_len(p), 0).map(|()| {
-        let (_, scratch, _) = ws.split(0);
+    status(with_scratch(dwconv2d_bwd_input_scratch_len(p), |scratch| {
         dwconv2d_bwd_input::<Fast>(p, slice(call.dy, p.output_len()), slice(call.filter, p.filter_len()), slice_mut(call.out, p.input_len()), scratch)
     }))
 }

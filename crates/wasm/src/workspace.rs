@@ -46,3 +46,12 @@ impl Workspace {
         *self = Workspace { floats: Vec::new(), pointers: Vec::new() };
     }
 }
+
+/// Reserves `floats` of workspace and runs `kernel` on them.
+pub fn with_scratch(floats: usize, kernel: impl FnOnce(&mut [f32])) -> Result<(), OutOfMemory> {
+    let ws = workspace();
+    ws.reserve(floats, 0)?;
+    let (_, scratch, _) = ws.split(0);
+    kernel(scratch);
+    Ok(())
+}
