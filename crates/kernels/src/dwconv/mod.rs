@@ -79,13 +79,17 @@ impl DwConv2dParams {
         let (kx0, kx1) = clip(ix, self.kernel_w as usize, self.dilation_w as usize, self.in_w as usize);
         Taps { ky0, ky1, kx0, kx1, iy, ix }
     }
+    /// How far the dilated kernel reaches past its first tap, down and across.
+    fn spans(&self) -> (u32, u32) {
+        (self.dilation_h * (self.kernel_h - 1), self.dilation_w * (self.kernel_w - 1))
+    }
     /// Output rows whose every tap lies inside the image (`interior_outputs`).
     fn interior_rows(&self) -> (usize, usize) {
-        interior_outputs(self.pad_top as usize, self.stride_h as usize, (self.dilation_h * (self.kernel_h - 1)) as usize, self.in_h as usize, self.out_h as usize)
+        interior_outputs(self.pad_top as usize, self.stride_h as usize, self.spans().0 as usize, self.in_h as usize, self.out_h as usize)
     }
     /// Output columns whose every tap lies inside the image (`interior_outputs`).
     fn interior_columns(&self) -> (usize, usize) {
-        interior_outputs(self.pad_left as usize, self.stride_w as usize, (self.dilation_w * (self.kernel_w - 1)) as usize, self.in_w as usize, self.out_w as usize)
+        interior_outputs(self.pad_left as usize, self.stride_w as usize, self.spans().1 as usize, self.in_w as usize, self.out_w as usize)
     }
     /// Calls f(output offset, taps, offset of image b in x) for every output pixel.
     fn for_each_output(&self, mut f: impl FnMut(usize, &Taps, usize)) {
@@ -481,7 +485,7 @@ fn dwconv2d_scalar(p: &DwConv2dParams, x: &[f32], filter: &[f32], bias: Option<&
 /// the filter turned 180° and the padding that lines its taps up, dx as output. None otherwise, or
 /// when the padding is wider than the dilated kernel (the turned padding would be negative).
 fn input_gradient_as_forward(p: &DwConv2dParams) -> Option<DwConv2dParams> {
-    let (span_h, span_w) = (p.dilation_h * (p.kernel_h - 1), p.dilation_w * (p.kernel_w - 1));
+    let (span_h, span_w) = p.spans();
     let forward = p.multiplier == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_top <= span_h && p.pad_left <= span_w;
     forward.then(|| DwConv2dParams { in_h: p.out_h, in_w: p.out_w, out_h: p.in_h, out_w: p.in_w, pad_top: span_h - p.pad_top, pad_left: span_w - p.pad_left, ..*p })
 }
@@ -545,8 +549,12 @@ fn input_gradient_gather<V: F32x4>(p: &DwConv2dParams, dy: &[f32], filter: &[f32
             for ix in 0..in_w {
                 let mut count = 0;
                 for ky in 0..kh {
+                    let oy = match source(iy, ky, p.pad_top, p.stride_h, p.dilation_h, out_h) {
+                        Some(oy) => oy,
+                        None => continue,
+                    };
                     for kx in 0..kw {
-                        if let (Some(oy), Some(ox)) = (source(iy, ky, p.pad_top, p.stride_h, p.dilation_h, out_h), source(ix, kx, p.pad_left, p.stride_w, p.dilation_w, out_w)) {
+                        if let Some(ox) = source(ix, kx, p.pad_left, p.stride_w, p.dilation_w, out_w) {
                             table[count] = ((oy * out_w + ox) * c, (ky * kw + kx) * c);
                             count += 1;
                         }
